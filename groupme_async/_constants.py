@@ -1,0 +1,38 @@
+"""Every number the transport and the retry loop use, in one place."""
+
+from __future__ import annotations
+
+import httpx
+
+#: The real hosts, by API family.  ``base_url=`` replaces all of them with one
+#: origin and the prefixes in ``FAMILY_PREFIXES``.
+DEFAULT_BASES: dict[str, str] = {
+    "v3": "https://api.groupme.com/v3",
+    "v4": "https://api.groupme.com/v4",
+    "v2": "https://v2.groupme.com",
+    "image": "https://image.groupme.com",
+}
+FAMILY_PREFIXES: dict[str, str] = {"v3": "/v3", "v4": "/v4", "v2": "/v2", "image": "/image"}
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_BASE_DELAY = 0.5
+DEFAULT_MAX_DELAY = 30.0
+#: A ``Retry-After`` longer than this is not slept through: the error is raised
+#: so the caller can decide (GroupMe has been seen asking for minutes).
+MAX_RETRY_AFTER = 300.0
+
+#: Statuses worth another attempt: rate limits and server-side failures.
+RETRY_STATUSES = frozenset({420, 429, 500, 502, 503, 504})
+
+#: GroupMe caps every message page at 100.
+MAX_PAGE_LIMIT = 100
+MAX_TEXT_LENGTH = 1000
+
+#: How far back ``send`` looks for a message that landed although its
+#: response was lost (the 409 window is one minute; allow for clock skew).
+LANDED_LOOKBACK_SECONDS = 300
+LANDED_LOOKBACK_PAGES = 10
+
+DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=10)
+USER_AGENT = "groupme_async/0.1"

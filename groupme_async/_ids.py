@@ -1,0 +1,43 @@
+"""Validation of caller strings before they reach a URL path or a cursor.
+
+Every path segment is an id GroupMe issued: digits, or for DM chats two
+digit runs joined by ``+``.  Anything else is refused before a request is
+built, so no caller string can change which endpoint is called.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIGITS = re.compile(r"[0-9]{1,40}")
+_CHAT_ID = re.compile(r"([0-9]{1,40})\+([0-9]{1,40})")
+
+
+def check_id(value: object, name: str) -> str:
+    """``value`` as a string of digits, or ``ValueError``."""
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a GroupMe id (digits), got a bool")
+    if isinstance(value, int) and value >= 0:
+        return str(value)
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
+        return value
+    raise ValueError(f"{name} must be a GroupMe id (digits), got {value!r}")
+
+
+def check_chat_id(value: object, name: str = "chat_id") -> str:
+    """A DM chat id ``"<user id>+<user id>"``, or ``ValueError``."""
+    if isinstance(value, str) and _CHAT_ID.fullmatch(value):
+        return value
+    raise ValueError(f"{name} must look like '12345+67890', got {value!r}")
+
+
+def check_conversation_id(value: object, name: str = "conversation_id") -> str:
+    """A group id (digits) or a DM chat id (``digits+digits``)."""
+    if isinstance(value, str) and "+" in value:
+        return check_chat_id(value, name)
+    return check_id(value, name)
+
+
+def id_key(message_id: str) -> int:
+    """Numeric order of message ids (they grow with time)."""
+    return int(message_id) if message_id.isdigit() else -1

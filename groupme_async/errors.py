@@ -1,0 +1,101 @@
+"""The exception hierarchy.
+
+Every error the client raises on purpose is a :class:`GroupMeError`.  API
+errors are picked by HTTP status from one table (``_STATUS_ERRORS`` in
+``_envelope``), so the ladder stays flat and a caller can catch at the level
+it cares about.  No message here ever contains the access token: errors are
+built from the status, the endpoint name and the server's ``meta.errors``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "GroupMeError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseDecodeError",
+    "ServerError",
+]
+
+
+class GroupMeError(Exception):
+    """Base class of every error this library raises on purpose."""
+
+
+class APIError(GroupMeError):
+    """GroupMe answered with an error status.
+
+    ``errors`` is ``meta.errors`` from the envelope (empty when the body had
+    none, e.g. an HTML page from a proxy).
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        errors: list[str] | None = None,
+        *,
+        endpoint: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.errors: list[str] = list(errors or [])
+        self.endpoint = endpoint
+        self.retry_after = retry_after
+        detail = "; ".join(self.errors) if self.errors else "no error detail"
+        where = f" from {endpoint}" if endpoint else ""
+        super().__init__(f"HTTP {status_code}{where}: {detail}")
+
+
+class BadRequestError(APIError):
+    """400: the request had invalid format or data."""
+
+
+class AuthenticationError(APIError):
+    """401: the token is missing, wrong or revoked."""
+
+
+class PermissionDeniedError(APIError):
+    """403: understood but refused (for example an auto-banned sender)."""
+
+
+class NotFoundError(APIError):
+    """404: the path or the resource does not exist."""
+
+
+class ConflictError(APIError):
+    """409: for sends, a ``source_guid`` reused within a minute."""
+
+
+class RateLimitError(APIError):
+    """420 Enhance Your Calm (or 429): slow down.
+
+    ``retry_after`` holds the server's ``Retry-After`` in seconds when it sent one.
+    """
+
+
+class ServerError(APIError):
+    """5xx: GroupMe (or a proxy in front of it) failed."""
+
+
+class APIConnectionError(GroupMeError):
+    """The request never got an HTTP answer (DNS, refused, reset, ...)."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+
+class ResponseDecodeError(GroupMeError):
+    """A response body was not the documented shape."""
+
+    def __init__(self, endpoint: str, reason: str) -> None:
+        self.endpoint = endpoint
+        self.reason = reason
+        super().__init__(f"unexpected response from {endpoint}: {reason}")
