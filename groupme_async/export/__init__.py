@@ -1,0 +1,33 @@
+"""Bulk export: archive every conversation, then keep the archive current.
+
+``await export(gm, "archive")`` is the library entry point; the CLI
+(``groupme-async export``) wraps it with progress bars and a summary.
+"""
+
+from ._jsonl import JsonlSink
+from ._limiter import AdaptiveRateLimiter
+from ._model import Conversation, ResumePoint, Sink
+from ._runner import (
+    ConversationResult,
+    ExportProgress,
+    ExportSummary,
+    discover,
+    export,
+    open_sink,
+)
+from ._sqlite import SqliteSink
+
+__all__ = [
+    "AdaptiveRateLimiter",
+    "Conversation",
+    "ConversationResult",
+    "ExportProgress",
+    "ExportSummary",
+    "JsonlSink",
+    "ResumePoint",
+    "Sink",
+    "SqliteSink",
+    "discover",
+    "export",
+    "open_sink",
+]

@@ -1,0 +1,279 @@
+"""The export coroutine: discover conversations, then archive them concurrently."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, Protocol, TypeVar
+
+import anyio
+import attrs
+
+from .._client import AsyncGroupMe
+from .._constants import MAX_PAGE_LIMIT
+from .._messages import ConversationEngine
+from ..errors import APIError, AuthenticationError, GroupMeError
+from ._jsonl import JsonlSink
+from ._limiter import AdaptiveRateLimiter
+from ._model import Conversation, ResumePoint, Sink
+from ._sqlite import SqliteSink
+
+Format = Literal["jsonl", "sqlite"]
+T = TypeVar("T")
+
+
+@attrs.frozen(kw_only=True)
+class ConversationResult:
+    """How one conversation's export went."""
+
+    conversation: Conversation
+    new_messages: int
+    """Messages written by this run."""
+    stored: int
+    """Messages in the archive after this run."""
+    status: Literal["complete", "interrupted", "failed"]
+    error: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ExportSummary:
+    """What a run did; ``ok`` is false when any conversation failed."""
+
+    results: list[ConversationResult]
+    requests: int
+    rate_limited: int
+    """Requests answered 420/429 (they were retried)."""
+    seconds: float
+    interrupted: bool
+
+    @property
+    def new_messages(self) -> int:
+        return sum(r.new_messages for r in self.results)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status != "failed" for r in self.results)
+
+
+class ExportProgress(Protocol):
+    """Receives progress events; the CLI draws them with rich."""
+
+    def discovered(self, conversations: Sequence[Conversation]) -> None: ...
+
+    def started(self, conversation: Conversation, stored: int) -> None: ...
+
+    def advanced(self, conversation: Conversation, messages: int) -> None: ...
+
+    def finished(self, result: ConversationResult) -> None: ...
+
+
+class _NoProgress:
+    def discovered(self, conversations: Sequence[Conversation]) -> None:
+        pass
+
+    def started(self, conversation: Conversation, stored: int) -> None:
+        pass
+
+    def advanced(self, conversation: Conversation, messages: int) -> None:
+        pass
+
+    def finished(self, result: ConversationResult) -> None:
+        pass
+
+
+def open_sink(format: Format, out: str | os.PathLike[str]) -> Sink:
+    """The archive writer for ``format``; ``OSError`` if ``out`` is unwritable."""
+    if format == "jsonl":
+        return JsonlSink(out)
+    if format == "sqlite":
+        return SqliteSink(out)
+    raise ValueError(f"format must be 'jsonl' or 'sqlite', got {format!r}")
+
+
+def _chat_id(a: str, b: str) -> str:
+    return "+".join(sorted((a, b), key=lambda x: (len(x), x)))
+
+
+async def discover(
+    gm: AsyncGroupMe,
+    *,
+    dms: bool = True,
+    groups: bool = True,
+    only: Sequence[str] = (),
+) -> list[Conversation]:
+    """The conversations to export: every DM chat and group, or only ``only``.
+
+    An id in ``only`` may be a group id, a DM partner's user id or a DM chat
+    id (``a+b``); one that matches nothing is a ``ValueError``.
+    """
+    me = (await gm.users.me()).id
+    found: list[Conversation] = []
+    if dms:
+        async for chat in gm.chats.iter():
+            other = chat.other_user.id
+            found.append(
+                Conversation(
+                    kind="direct",
+                    id=other,
+                    name=chat.other_user.name or other,
+                    chat_id=_chat_id(me, other),
+                    estimated_count=chat.messages_count,
+                )
+            )
+    if groups:
+        async for group in gm.groups.iter(per_page=100, omit_memberships=True):
+            found.append(
+                Conversation(
+                    kind="group",
+                    id=group.id,
+                    name=group.name or group.id,
+                    estimated_count=group.messages.count if group.messages else None,
+                )
+            )
+    if not only:
+        return found
+    wanted = list(dict.fromkeys(only))
+    chosen = [c for c in found if c.id in wanted or (c.chat_id is not None and c.chat_id in wanted)]
+    matched = {c.id for c in chosen} | {c.chat_id for c in chosen if c.chat_id}
+    missing = [w for w in wanted if w not in matched]
+    if missing:
+        raise ValueError(f"not among your chats and groups: {', '.join(missing)}")
+    return chosen
+
+
+class _Run:
+    def __init__(self, gm: AsyncGroupMe, sink: Sink, progress: ExportProgress, stop: anyio.Event):
+        self.sink = sink
+        self.progress = progress
+        self.stop = stop
+        # Sink calls run in a worker thread so file and SQLite I/O never block
+        # the event loop; one lane keeps them ordered, and a thread call that
+        # has started always completes, so cancellation cannot split a page
+        # from its checkpoint.
+        self._lane = anyio.CapacityLimiter(1)
+        self.engines = {
+            "group": gm.group_messages._engine,
+            "direct": gm.direct_messages._engine,
+        }
+
+    async def conversation(self, conv: Conversation) -> ConversationResult:
+        point = await self._io(self.sink.resume_point, conv)
+        self.progress.started(conv, point.stored)
+        written = 0
+        engine: ConversationEngine = self.engines[conv.kind]
+        try:
+            if point.phase == "backfill":
+                async for page in engine.pages(
+                    conv.id, direction="before", cursor=point.cursor, limit=MAX_PAGE_LIMIT
+                ):
+                    await self._io(self.sink.add_backfill_page, conv, page)
+                    written += len(page)
+                    self.progress.advanced(conv, len(page))
+                    if self.stop.is_set():
+                        return await self._result(conv, written, "interrupted")
+                await self._io(self.sink.finish_backfill, conv)
+                point = await self._io(self.sink.resume_point, conv)
+            if point.newest_id is not None:
+                async for page in engine.pages(
+                    conv.id, direction="after", cursor=point.newest_id, limit=MAX_PAGE_LIMIT
+                ):
+                    await self._io(self.sink.add_forward_page, conv, page)
+                    written += len(page)
+                    self.progress.advanced(conv, len(page))
+                    if self.stop.is_set():
+                        return await self._result(conv, written, "interrupted")
+        except AuthenticationError:
+            raise
+        except (APIError, GroupMeError) as exc:
+            return await self._result(conv, written, "failed", str(exc))
+        return await self._result(conv, written, "complete")
+
+    async def _io(self, fn: Callable[..., T], *args: Any) -> T:
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self._lane)
+
+    async def _result(
+        self,
+        conv: Conversation,
+        written: int,
+        status: Literal["complete", "interrupted", "failed"],
+        error: str | None = None,
+    ) -> ConversationResult:
+        point: ResumePoint = await self._io(self.sink.resume_point, conv)
+        result = ConversationResult(
+            conversation=conv, new_messages=written, stored=point.stored, status=status, error=error
+        )
+        self.progress.finished(result)
+        return result
+
+
+async def export(
+    gm: AsyncGroupMe,
+    out: str | os.PathLike[str],
+    *,
+    format: Format = "jsonl",
+    dms: bool = True,
+    groups: bool = True,
+    only: Sequence[str] = (),
+    concurrency: int = 4,
+    progress: ExportProgress | None = None,
+    stop: anyio.Event | None = None,
+    limiter: AdaptiveRateLimiter | None = None,
+) -> ExportSummary:
+    """Archive conversations into ``out``; run it again to fetch only what is new.
+
+    Every page is written atomically with its checkpoint, so a run that is
+    cancelled, interrupted (set ``stop``: the current page is finished first)
+    or killed resumes where it stopped, with nothing lost or duplicated.
+    Conversations are fetched ``concurrency`` at a time through one shared
+    :class:`AdaptiveRateLimiter`.
+    """
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+    if not dms and not groups:
+        raise ValueError("nothing to export: both dms and groups are off")
+    sink = open_sink(format, out)
+    progress = progress or _NoProgress()
+    stop = stop or anyio.Event()
+    gate = limiter or AdaptiveRateLimiter()
+    transport = gm._transport
+    previous_gate, transport.gate = transport.gate, gate
+    started = time.monotonic()
+    results: list[ConversationResult] = []
+    try:
+        conversations = await discover(gm, dms=dms, groups=groups, only=only)
+        progress.discovered(conversations)
+        run = _Run(gm, sink, progress, stop)
+        slots = anyio.Semaphore(concurrency)
+
+        fatal: list[AuthenticationError] = []
+
+        async def one(conv: Conversation) -> None:
+            async with slots:
+                if stop.is_set() or fatal:
+                    return
+                try:
+                    results.append(await run.conversation(conv))
+                except AuthenticationError as exc:
+                    # A revoked token fails every conversation: stop them all
+                    # and raise it once, not wrapped in an ExceptionGroup.
+                    fatal.append(exc)
+                    tg.cancel_scope.cancel()
+
+        async with anyio.create_task_group() as tg:
+            for conv in conversations:
+                tg.start_soon(one, conv)
+        if fatal:
+            raise fatal[0]
+    finally:
+        transport.gate = previous_gate
+        sink.close()
+    order = {c.key: i for i, c in enumerate(conversations)}
+    results.sort(key=lambda r: order[r.conversation.key])
+    return ExportSummary(
+        results=results,
+        requests=gate.requests,
+        rate_limited=gate.refused,
+        seconds=time.monotonic() - started,
+        interrupted=stop.is_set(),
+    )
