@@ -83,6 +83,7 @@ class JsonlSink:
         state = self._state(conversation)
         if state["phase"] == "finalize":
             self._assemble(conversation)
+            state = self._state(conversation)
         if state["phase"] == "live":
             archive = self.path(conversation)
             committed = state["bytes"]

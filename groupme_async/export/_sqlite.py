@@ -89,7 +89,7 @@ class SqliteSink:
         row: sqlite3.Row | None = cur.fetchone()
         return row
 
-    def resume_point(self, conversation: Conversation) -> ResumePoint:
+    def _upsert(self, conversation: Conversation) -> None:
         self._db.execute(
             "INSERT INTO conversations (key, kind, remote_id, chat_id, name) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(key) DO UPDATE SET name = excluded.name, chat_id = excluded.chat_id",
@@ -101,6 +101,9 @@ class SqliteSink:
                 conversation.name,
             ),
         )
+
+    def resume_point(self, conversation: Conversation) -> ResumePoint:
+        self._upsert(conversation)
         row = self._row(conversation)
         assert row is not None
         phase, cursor, newest_id, stored = row
@@ -159,6 +162,7 @@ class SqliteSink:
 
     def add_backfill_page(self, conversation: Conversation, page: list[RawMessage]) -> None:
         with self._transaction():
+            self._upsert(conversation)
             self._insert(conversation, page)
             self._db.execute(
                 "UPDATE conversations SET phase = 'backfill', cursor = ?,"
