@@ -70,12 +70,20 @@ def _structure_int(value: Any, _: type) -> int:
     raise TypeError(f"expected an integer, got {type(value).__name__}")
 
 
+def _from_epoch(value: float) -> datetime:
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError) as exc:
+        # Out of the platform's range: a malformed body, not a crash.
+        raise ValueError(f"timestamp out of range: {value!r}") from exc
+
+
 def _structure_datetime(value: Any, _: type) -> datetime:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC)
+        return _from_epoch(value)
     if isinstance(value, str):
         if value.isdigit():
-            return datetime.fromtimestamp(int(value), UTC)
+            return _from_epoch(int(value))
         parsed = datetime.fromisoformat(value)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise TypeError(f"expected a timestamp, got {type(value).__name__}")

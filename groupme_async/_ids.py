@@ -40,4 +40,5 @@ def check_conversation_id(value: object, name: str = "conversation_id") -> str:
 
 def id_key(message_id: str) -> int:
     """Numeric order of message ids (they grow with time)."""
-    return int(message_id) if message_id.isdigit() else -1
+    # isdigit() alone accepts "²" and other non-ASCII digits that int() refuses.
+    return int(message_id) if message_id.isascii() and message_id.isdigit() else -1

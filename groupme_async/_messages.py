@@ -22,7 +22,7 @@ from ._constants import (
 )
 from ._convert import structure, unstructure_attachment
 from ._envelope import NO_CONTENT, expect_dict
-from ._ids import check_id
+from ._ids import check_id, id_key
 from ._pagination import Direction, RawMessage, walk_messages
 from ._transport import LANDED, Transport
 from .errors import ConflictError, ResponseDecodeError
@@ -91,7 +91,10 @@ class ConversationEngine:
         if messages is None:
             messages = []
         if not isinstance(messages, list) or not all(
-            isinstance(m, dict) and isinstance(m.get("id"), str | int) for m in messages
+            isinstance(m, dict)
+            and isinstance(m.get("id"), str | int)
+            and id_key(str(m["id"])) >= 0  # the cursors need numeric ids
+            for m in messages
         ):
             raise ResponseDecodeError(
                 self._endpoint, f"{kind.list_key!r} is not a list of messages"
