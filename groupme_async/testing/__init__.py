@@ -1,0 +1,31 @@
+"""FakeGroupMe: a faithful, stateful fake of the GroupMe API for offline tests.
+
+>>> fake = FakeGroupMe(seed=1)
+>>> async with fake.client() as gm:          # doctest: +SKIP
+...     me = await gm.users.me()
+
+The fake is a plain ASGI application, so any HTTP client can use it: in
+process through :meth:`FakeGroupMe.transport`, or on a socket with
+``python -m groupme_async.testing serve``.  Enable the pytest fixtures with
+``pytest_plugins = ["groupme_async.testing.pytest_plugin"]``.
+"""
+
+from ._app import (
+    ALL_FAULTS,
+    FAKE_BASE_URL,
+    SANDBOX_TOKEN,
+    Conversation,
+    FakeGroupMe,
+    FakeStats,
+)
+from ._data import ConversationKind
+
+__all__ = [
+    "ALL_FAULTS",
+    "FAKE_BASE_URL",
+    "SANDBOX_TOKEN",
+    "Conversation",
+    "ConversationKind",
+    "FakeGroupMe",
+    "FakeStats",
+]

@@ -1,0 +1,48 @@
+"""The in-process transport: FakeGroupMe behind ``httpx.ASGITransport``.
+
+An ASGI app called in process has no socket to drop, so the fake raises
+:class:`NetworkFault` instead, and this transport turns it into the httpx
+error a real broken connection produces.  Client code under test then takes
+exactly the path it takes in production.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import httpx
+
+from ._app import IN_PROCESS_KEY, NetworkFault, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from ._app import FakeGroupMe
+
+
+class FakeTransport(httpx.AsyncBaseTransport):
+    """Serves a :class:`FakeGroupMe` to httpx without a network."""
+
+    def __init__(self, fake: FakeGroupMe) -> None:
+        self._fake = fake
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            scope[IN_PROCESS_KEY] = True
+            await fake(scope, receive, send)
+
+        self._inner = httpx.ASGITransport(app=app)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await self._inner.handle_async_request(request)
+        except NetworkFault as fault:
+            if fault.kind == "truncate":
+                raise httpx.RemoteProtocolError(
+                    "peer closed connection without sending complete message body "
+                    f"(received {fault.received} bytes, expected {fault.expected})",
+                    request=request,
+                ) from None
+            raise httpx.RemoteProtocolError(
+                "Server disconnected without sending a response.", request=request
+            ) from None
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
