@@ -1,89 +1,111 @@
 """A rate limiter shared by every task of an export.
 
 GroupMe publishes no rate limit; it answers 420 when a client goes too fast.
-The limiter therefore learns the allowed rate: it starts slow, doubles its
-rate while nothing is refused (slow start), and after a 420 settles into
-additive increase / gentle multiplicative decrease around the rate the
-server allows.  A decrease of 15% keeps the average close to the limit
-(about 92% of it) while the slow additive climb keeps 420s rare.
+The limiter therefore learns the allowed rate instead of guessing one:
+
+* Until the first refusal it does not pace at all, so an export against a
+  server that never refuses runs at full speed.
+* A 420 switches pacing on, at the rate of successful requests measured over
+  the last second (a token-bucket server admits exactly its rate once its
+  burst is spent), lowered by ``backoff``.  The first time, the measurement
+  may be short of a full second, so the rate then grows quickly (x4 per
+  second) until the next refusal calibrates it.
+* After that it creeps up by ``growth`` (a fraction of the rate per second)
+  and steps back to ``backoff`` x the measured rate on each refusal: close to
+  the allowed rate, with a refusal only every several hundred requests.
+
+Refusals of requests already in flight when the first one came back are the
+same signal and do not lower the rate again.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 import anyio
 
-from .._constants import RETRY_STATUSES
-
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+
+_WINDOW = 1.0
 
 
 class AdaptiveRateLimiter:
     """Paces requests at a rate it adapts to the server's 420s.
 
     ``acquire()`` waits for the next send slot; ``report(status)`` feeds back
-    the outcome (``None`` for a connection failure).  One instance may be
-    shared by any number of tasks.
+    each attempt's outcome (``None`` for a connection failure).  One instance
+    may be shared by any number of tasks.  ``rate`` is ``None`` while
+    unpaced.
     """
 
     def __init__(
         self,
         *,
-        initial_rate: float = 10.0,
         min_rate: float = 0.5,
-        max_rate: float = 1000.0,
-        decrease: float = 0.85,
-        increase_per_second: float | None = None,
+        backoff: float = 0.95,
+        growth: float = 0.01,
         clock: Clock | None = None,
         sleep: Sleep | None = None,
     ) -> None:
-        if not 0 < min_rate <= initial_rate <= max_rate:
-            raise ValueError("need 0 < min_rate <= initial_rate <= max_rate")
-        if not 0 < decrease < 1:
-            raise ValueError("decrease must be between 0 and 1")
-        self.rate = initial_rate
+        if min_rate <= 0:
+            raise ValueError("min_rate must be positive")
+        if not 0 < backoff < 1:
+            raise ValueError("backoff must be between 0 and 1")
+        if growth < 0:
+            raise ValueError("growth must not be negative")
+        self.rate: float | None = None
         self.min_rate = min_rate
-        self.max_rate = max_rate
-        self._decrease = decrease
-        self._increase = increase_per_second
+        self._backoff = backoff
+        self._growth = growth
         self._clock = clock or time.monotonic
         self._sleep = sleep or anyio.sleep
-        self._next_slot = self._clock()
-        self._last_update = self._clock()
-        self._last_decrease = float("-inf")
-        self._slow_start = True
+        self._next_slot = 0.0
+        self._last_report = self._clock()
+        self._calm_until = float("-inf")
+        self._fast_growth = False
+        self._successes: deque[float] = deque()
         self.requests = 0
         self.refused = 0
 
     async def acquire(self) -> None:
+        if self.rate is None:
+            return
         now = self._clock()
         slot = max(now, self._next_slot)
         self._next_slot = slot + 1.0 / self.rate
         if slot > now:
             await self._sleep(slot - now)
 
+    def _measured(self, now: float) -> float:
+        while self._successes and self._successes[0] < now - _WINDOW:
+            self._successes.popleft()
+        return len(self._successes) / _WINDOW
+
     def report(self, status: int | None) -> None:
         self.requests += 1
         now = self._clock()
-        elapsed = max(0.0, now - self._last_update)
-        self._last_update = now
+        elapsed = max(0.0, now - self._last_report)
+        self._last_report = now
         if status in (420, 429):
             self.refused += 1
-            # One burst of refusals is one signal: requests already in flight
-            # when the first 420 came back must not shrink the rate again.
-            if now - self._last_decrease >= 2.0 / self.rate:
-                self._last_decrease = now
-                self._slow_start = False
-                self.rate = max(self.min_rate, self.rate * self._decrease)
-                self._next_slot = max(self._next_slot, now + 1.0 / self.rate)
+            if now < self._calm_until:
+                return
+            measured = max(self.min_rate, self._measured(now))
+            if self.rate is None:
+                self.rate = measured
+                self._fast_growth = True
+            else:
+                self.rate = max(self.min_rate, self._backoff * min(self.rate, measured))
+                self._fast_growth = False
+            self._calm_until = now + _WINDOW / 2
+            self._next_slot = max(self._next_slot, now + 1.0 / self.rate)
             return
-        if status is None or status in RETRY_STATUSES:
+        if status is None or status >= 500:
             return
-        if self._slow_start:
-            self.rate = min(self.max_rate, self.rate * 2.0**elapsed)
-        else:
-            step = self._increase if self._increase is not None else 0.02 * self.rate
-            self.rate = min(self.max_rate, self.rate + step * elapsed)
+        self._successes.append(now)
+        if self.rate is not None:
+            factor = 4.0**elapsed if self._fast_growth else 1.0 + self._growth * elapsed
+            self.rate *= factor
