@@ -161,7 +161,10 @@ class ConversationEngine:
             raise ValueError("give before_id or after_id, not both")
         direction: Direction = "after" if after_id is not None else "before"
         async for page in self.pages(
-            conversation_id, direction=direction, cursor=after_id or before_id, limit=limit
+            conversation_id,
+            direction=direction,
+            cursor=after_id if after_id is not None else before_id,
+            limit=limit,
         ):
             for raw in page:
                 yield structure(raw, Message, self._endpoint)
