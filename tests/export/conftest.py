@@ -1,0 +1,73 @@
+"""Shared pieces for export tests: a virtual clock and archive readers."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from groupme_async import AsyncGroupMe, RetryPolicy
+from groupme_async.export import AdaptiveRateLimiter
+from groupme_async.testing import FakeGroupMe
+
+
+class VirtualClock:
+    """Time that passes only when someone sleeps: rate limits, backoff and
+    slow responses all run at full speed, deterministically."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+        await anyio.lowlevel.checkpoint()
+
+
+def make_fake(clock: VirtualClock, **kwargs: Any) -> FakeGroupMe:
+    return FakeGroupMe(clock=clock, sleep=clock.sleep, **kwargs)
+
+
+def make_client(fake: FakeGroupMe, clock: VirtualClock) -> AsyncGroupMe:
+    return fake.client(
+        retry=RetryPolicy(max_attempts=12, base_delay=0.05, max_delay=2.0),
+        sleep=clock.sleep,
+        rng=random.Random(1),
+    )
+
+
+def make_limiter(clock: VirtualClock) -> AdaptiveRateLimiter:
+    return AdaptiveRateLimiter(clock=clock, sleep=clock.sleep)
+
+
+def truth(fake: FakeGroupMe) -> dict[str, list[dict[str, Any]]]:
+    """Every conversation's messages, oldest first, keyed like the archive."""
+    out = {}
+    for conv in fake.conversations():
+        key = f"group-{conv.id}" if conv.kind == "group" else f"dm-{conv.id}"
+        out[key] = list(fake.messages(conv.kind, conv.id))
+    return out
+
+
+def read_archive(fmt: str, out: Path) -> dict[str, list[dict[str, Any]]]:
+    """What the archive holds, oldest first, parsed back to messages."""
+    if fmt == "jsonl":
+        return {
+            path.name.removesuffix(".jsonl"): [
+                json.loads(line) for line in path.read_text().splitlines()
+            ]
+            for path in sorted(out.glob("*.jsonl"))
+        }
+    with sqlite3.connect(out / "groupme.sqlite") as db:
+        archive: dict[str, list[dict[str, Any]]] = {}
+        for key, raw in db.execute(
+            "SELECT conversation, raw FROM messages ORDER BY conversation, seq"
+        ):
+            archive.setdefault(key, []).append(json.loads(raw))
+        return archive
