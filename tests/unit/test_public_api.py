@@ -1,0 +1,83 @@
+"""``groupme_async.__all__`` is exactly the public API the design promises."""
+
+from __future__ import annotations
+
+import types
+
+import groupme_async
+from groupme_async import errors, models
+
+EXPECTED = {
+    # the client
+    "AsyncGroupMe",
+    "RetryPolicy",
+    # the error ladder
+    "GroupMeError",
+    "APIError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "RateLimitError",
+    "ServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "ResponseDecodeError",
+    # models
+    "Attachment",
+    "Block",
+    "Chat",
+    "ChatUser",
+    "DirectoryMembership",
+    "EmojiAttachment",
+    "EventAttachment",
+    "FileAttachment",
+    "Group",
+    "GroupMessagesSummary",
+    "ImageAttachment",
+    "LocationAttachment",
+    "Member",
+    "MentionsAttachment",
+    "Message",
+    "MessagePage",
+    "PollAttachment",
+    "Profile",
+    "Reaction",
+    "ReadReceipt",
+    "ReplyAttachment",
+    "ShareUrls",
+    "SplitAttachment",
+    "UnknownAttachment",
+    "User",
+    "VideoAttachment",
+    "__version__",
+}
+
+
+def test_all_is_exactly_the_public_api() -> None:
+    assert len(groupme_async.__all__) == len(set(groupme_async.__all__)), "duplicates in __all__"
+    assert set(groupme_async.__all__) == EXPECTED
+
+
+def test_every_exported_name_resolves() -> None:
+    for name in groupme_async.__all__:
+        assert getattr(groupme_async, name, None) is not None, name
+    namespace: dict[str, object] = {}
+    exec("from groupme_async import *", namespace)
+    assert set(namespace) - {"__builtins__"} == EXPECTED
+
+
+def test_nothing_public_is_missing_from_all() -> None:
+    public = {
+        name
+        for name, value in vars(groupme_async).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    assert public <= set(groupme_async.__all__), sorted(public - set(groupme_async.__all__))
+    # every error and model is reachable from the top level
+    assert set(errors.__all__) <= set(groupme_async.__all__)
+    assert set(models.__all__) <= set(groupme_async.__all__)
+    for name in errors.__all__:
+        assert getattr(groupme_async, name) is getattr(errors, name)
+    assert isinstance(groupme_async.__version__, str)
