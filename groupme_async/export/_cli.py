@@ -22,6 +22,7 @@ from rich.progress import (
 from rich.table import Table
 
 from .._client import TOKEN_ENV, AsyncGroupMe
+from .._retry import RetryPolicy
 from ..errors import APIConnectionError, AuthenticationError, GroupMeError
 from ._model import Conversation
 from ._runner import ConversationResult, ExportSummary, export
@@ -29,6 +30,11 @@ from ._runner import ConversationResult, ExportSummary, export
 if TYPE_CHECKING:
     from rich.progress import Task
     from rich.text import Text
+
+
+#: The demo world behind ``--sandbox``: the same seed gives the same
+#: conversations every run, so a second run finds nothing new.
+SANDBOX: dict[str, Any] = {"seed": 0, "dm_chats": 5, "groups": 4, "messages_per_conversation": 1500}
 
 
 class _RateColumn(TextColumn):
@@ -61,13 +67,16 @@ class RichProgress:
         self._tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> RichProgress:
-        self.progress.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(None, None, None)
+        if self._overall is not None:
+            self.progress.stop()
 
     def discovered(self, conversations: Sequence[Conversation]) -> None:
+        # Drawn only once there is something to show, so an early error is
+        # a single line.
+        self.progress.start()
         total = sum(c.estimated_count or 0 for c in conversations) or None
         self._overall = self.progress.add_task(
             f"[bold]all {len(conversations)} conversations", total=total
@@ -153,20 +162,27 @@ def build_parser() -> argparse.ArgumentParser:
         default=4,
         help="conversations fetched at once (default: %(default)s)",
     )
+    ex.add_argument(
+        "--max-attempts",
+        type=int,
+        default=5,
+        help="attempts per request before giving up on it (default: %(default)s)",
+    )
     return parser
 
 
 def _fail(console: Console, message: str) -> int:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    # One unwrapped line on stderr, whatever the terminal width.
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return 2
 
 
 async def _run_export(args: argparse.Namespace, console: Console) -> int:
-    client_kwargs: dict[str, Any] = {}
+    client_kwargs: dict[str, Any] = {"retry": RetryPolicy(max_attempts=args.max_attempts)}
     if args.sandbox:
         from ..testing import FakeGroupMe
 
-        gm = FakeGroupMe(seed=0).client()
+        gm = FakeGroupMe(**SANDBOX).client(**client_kwargs)
     else:
         token = args.token or os.environ.get(TOKEN_ENV)
         if not token:
@@ -230,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(stderr=False)
     if args.concurrency < 1:
         return _fail(console, "--concurrency must be at least 1")
+    if args.max_attempts < 1:
+        return _fail(console, "--max-attempts must be at least 1")
     try:
         return anyio.run(_run_export, args, console)
     except KeyboardInterrupt:
