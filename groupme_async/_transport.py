@@ -153,7 +153,9 @@ class Transport:
             )
         except httpx.TimeoutException:
             outcome: Any = APITimeoutError(f"{endpoint} timed out")
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            # DecodingError: the body was corrupted in transit (a broken gzip
+            # stream); like a dropped connection, the answer is lost.
             outcome = APIConnectionError(f"{endpoint}: {exc.__class__.__name__}")
         else:
             status = response.status_code
