@@ -293,3 +293,22 @@ def test_retry_policy_validation() -> None:
         AsyncGroupMe("t", retry=5)  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         AsyncGroupMe("t", timeout=0)
+
+
+async def test_a_body_corrupted_in_transit_is_a_retried_connection_error(
+    make_client: Callable[..., AsyncGroupMe], sleeps: SleepRecorder
+) -> None:
+    answers = ["corrupt", "ok", "corrupt", "corrupt", "corrupt", "corrupt", "corrupt"]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if answers.pop(0) == "corrupt":
+            garbage = httpx.ByteStream(b"\x1f\x8b not gzip at all")
+            return httpx.Response(200, headers={"content-encoding": "gzip"}, stream=garbage)
+        return httpx.Response(200, json=envelope(seeds.USERS_ME))
+
+    async with make_client(transport=httpx.MockTransport(handler)) as gm:
+        assert (await gm.users.me()).id == "93645911"
+        assert len(sleeps.delays) == 1
+        with pytest.raises(APIConnectionError, match="GET /users/me"):
+            await gm.users.me()
+    assert answers == []
