@@ -22,8 +22,9 @@ DEFAULT_MAX_DELAY = 30.0
 #: so the caller can decide (GroupMe has been seen asking for minutes).
 MAX_RETRY_AFTER = 300.0
 
-#: Statuses worth another attempt: rate limits and server-side failures.
-RETRY_STATUSES = frozenset({420, 429, 500, 502, 503, 504})
+#: Rate-limit statuses; every 5xx is retried too (a proxy in front of
+#: GroupMe answers 502/520-524 as often as GroupMe answers 500/503).
+RATE_LIMIT_STATUSES = frozenset({420, 429})
 
 #: GroupMe caps every message page at 100.
 MAX_PAGE_LIMIT = 100

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
+from cattrs.cols import is_sequence, list_structure_factory
 
 from .errors import ResponseDecodeError
 from .models import (
@@ -99,6 +100,17 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(datetime, _structure_datetime)
+
+    def null_tolerant_list(cl: Any) -> Any:
+        # Some endpoints send null for an empty list (favorited_by, tags).
+        base = list_structure_factory(cl, conv)
+
+        def structure_list(value: Any, _: Any) -> Any:
+            return [] if value is None else base(value, cl)
+
+        return structure_list
+
+    conv.register_structure_hook_factory(is_sequence, null_tolerant_list)
     conv.register_unstructure_hook(datetime, _unstructure_datetime)
 
     def structure_attachment(value: Any, _: Any) -> Any:

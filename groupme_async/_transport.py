@@ -21,7 +21,7 @@ import anyio
 import httpx
 
 from . import _envelope
-from ._constants import DEFAULT_BASES, FAMILY_PREFIXES, RETRY_STATUSES, USER_AGENT
+from ._constants import DEFAULT_BASES, FAMILY_PREFIXES, RATE_LIMIT_STATUSES, USER_AGENT
 from ._retry import RetryPolicy
 from .errors import APIConnectionError, APIError, APITimeoutError, ConflictError, GroupMeError
 
@@ -170,5 +170,5 @@ class Transport:
 
 def _retryable(error: GroupMeError) -> bool:
     if isinstance(error, APIError):
-        return error.status_code in RETRY_STATUSES
+        return error.status_code in RATE_LIMIT_STATUSES or error.status_code >= 500
     return isinstance(error, APIConnectionError)

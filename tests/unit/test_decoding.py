@@ -418,6 +418,11 @@ def test_int_or_string_ids() -> None:
     assert isinstance(reply, ReplyAttachment) and reply.reply_id == "9" and reply.user_id == "3"
 
 
+def test_null_lists_decode_as_empty() -> None:
+    message = structure(_msg(favorited_by=None, attachments=None, reactions=None), Message, "x")
+    assert (message.favorited_by, message.attachments, message.reactions) == ([], [], [])
+
+
 @pytest.mark.parametrize(
     "value", [1302623328, "1302623328", "2011-04-12T15:48:48Z", "2011-04-12T15:48:48", 1302623328.0]
 )

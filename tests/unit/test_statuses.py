@@ -123,6 +123,8 @@ async def test_non_retryable_status_is_tried_once(
         (502, ServerError),
         (503, ServerError),
         (504, ServerError),
+        (501, ServerError),
+        (520, ServerError),  # a CDN in front of GroupMe
     ],
 )
 async def test_retryable_status_exhausts_the_policy_then_raises(
