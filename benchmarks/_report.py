@@ -48,6 +48,19 @@ TARGETS: dict[str, Target] = {
 }
 
 
+#: Figures shown for information, without a target.
+INFO: dict[str, str] = {
+    "loopback_ratio_vs_groupy_list_all": (
+        "one 20k conversation: GroupyAPI `list_all()` (its documented whole-history call, "
+        "which ignores `limit` and pages by 20) / groupme_async"
+    ),
+    "export_ratio_vs_groupy_list_all": (
+        "20 x 5k: GroupyAPI `list_all()` one conversation after another / concurrent export "
+        "(full runs only)"
+    ),
+}
+
+
 def passes(key: str, value: float | None) -> bool | None:
     if value is None:
         return None
@@ -143,6 +156,13 @@ def table(results: dict[str, Any]) -> str:
             f"| `{key}` | {_fmt(value)} | {target.op} {target.value:g} | {mark} | "
             f"{target.label}. {note} |"
         )
+    info = [(key, label) for key, label in INFO.items() if results.get(key) is not None]
+    if info:
+        lines.append("")
+        lines.append("For information (no target):")
+        lines.append("")
+        for key, label in info:
+            lines.append(f"- `{key}` = {_fmt(results[key])}: {label}.")
     notes = results.get("notes") or []
     if notes:
         lines.append("")

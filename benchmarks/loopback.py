@@ -98,7 +98,7 @@ def run(*, quick: bool, seed: int) -> dict[str, Any]:
         "samples": samples,
         "ratio_vs_raw_httpx": wall["raw_httpx"] / wall["groupme_async"],
         "groupy_list_all_wall_s": list_all_wall,
-        "ratio_vs_groupy_list_all": list_all_wall / wall["groupme_async"],
+        "extra": {"loopback_ratio_vs_groupy_list_all": list_all_wall / wall["groupme_async"]},
         "summary": (
             f"{messages:,} messages, median of {repeats}: groupme_async "
             f"{wall['groupme_async']:.2f} s, raw httpx {wall['raw_httpx']:.2f} s, "
