@@ -39,7 +39,13 @@ async def test_unknown_token_is_401_with_envelope(fake: FakeGroupMe) -> None:
         error(await client.get("/v3/users/me"), 401)
     async with http_client(fake, token=None) as client:
         error(await client.get("/v3/groups"), 401)
-        # GroupMe also takes the token in the query string.
+        error(await client.get("/v3/groups", params={"token": "not-a-token"}), 401)
+
+
+@pytest.mark.token_in_url_on_purpose
+async def test_token_in_query_string_is_accepted(fake: FakeGroupMe) -> None:
+    # GroupMe also takes the token as ?token=; our client never sends it so.
+    async with http_client(fake, token=None) as client:
         me = envelope(await client.get("/v3/users/me", params={"token": SANDBOX_TOKEN}), 200)
     assert me["id"] == fake.me_id
 
