@@ -185,8 +185,10 @@ class FakeGroupMe:
     per access token; past it the answer is 420 Enhance Your Calm.
     ``fault_rate`` is the chance that a request gets one of ``faults`` (drawn
     from a RNG seeded by ``seed``); ``slow_seconds`` is the delay of the
-    "slow" fault.  ``clock`` (default ``time.monotonic``) drives the rate
-    limit and the 60 s ``source_guid`` window, so tests need not sleep;
+    "slow" fault.  ``fault_rate`` may be changed between requests (e.g. set
+    to 0 to check what a faulted write left behind).  ``clock`` (default
+    ``time.monotonic``) drives the rate limit and the 60 s ``source_guid``
+    window, so tests need not sleep;
     ``sleep`` (default ``anyio.sleep``) is what the "slow" fault awaits.
 
     Serve it in process with :meth:`transport` / :meth:`client`, or on a
