@@ -190,17 +190,18 @@ def write_chart(results: dict[str, Any]) -> None:
     import matplotlib.pyplot as plt
 
     keys = list(TARGETS)
-    fig, axes = plt.subplots(1, len(keys), figsize=(3.0 * len(keys), 3.6))
-    for ax, key in zip(axes, keys, strict=True):
+    fig, grid = plt.subplots(2, 3, figsize=(10.5, 6.4))
+    for ax, key in zip(grid.flat, keys, strict=True):
         target = TARGETS[key]
         value = results.get(key)
         ok = passes(key, value)
         color = "#9e9e9e" if ok is None else ("#2e7d32" if ok else "#c62828")
         shown = 0.0 if value is None else float(value)
-        ax.bar([0], [shown], color=color, width=0.6)
+        ax.bar([0], [shown], color=color, width=0.9)
         ax.axhline(target.value, color="black", linestyle="--", linewidth=1.2)
         top = max(shown, target.value) * 1.3 or 1.0
         ax.set_ylim(0, top)
+        ax.set_xlim(-0.8, 1.6)
         ax.set_xticks([])
         ax.set_title(key.replace("_", " "), fontsize=8.5)
         ax.text(
@@ -212,8 +213,8 @@ def write_chart(results: dict[str, Any]) -> None:
             fontsize=9,
         )
         ax.text(
-            0.98,
-            target.value / top + 0.01,
+            0.99,
+            target.value / top + 0.015,
             f"target {target.op} {target.value:g}",
             transform=ax.transAxes,
             ha="right",
@@ -222,8 +223,8 @@ def write_chart(results: dict[str, Any]) -> None:
         )
     mode = results.get("mode", "?")
     fig.suptitle(
-        f"groupme_async benchmarks ({mode} run, {results.get('generated_at', '?')}): "
-        "green = target met, red = missed, dashed = target",
+        f"groupme_async benchmarks ({mode} run, {results.get('generated_at', '?')})\n"
+        "green = target met, red = missed, dashed line = target",
         fontsize=9,
     )
     fig.tight_layout()
