@@ -1,0 +1,47 @@
+"""Suite-wide guard: no log record of any test ever contains an access token."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from groupme_async.testing import SANDBOX_TOKEN
+
+from .unit.conftest import TOKEN as UNIT_TOKEN
+
+SECRETS = (SANDBOX_TOKEN, UNIT_TOKEN)
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.exc_info:
+            text += logging.Formatter().formatException(record.exc_info)
+        self.texts.append(text)
+
+
+@pytest.fixture(autouse=True)
+def _no_token_in_any_log_record(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("token_in_url_on_purpose"):
+        # A test of the fake's GroupMe-compatible ?token= support, made with
+        # plain httpx (whose own log shows that URL), not with our client.
+        yield
+        return
+    collector = _Collector()
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(collector)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        root.removeHandler(collector)
+        root.setLevel(previous)
+    leaked = [i for i, text in enumerate(collector.texts) if any(s in text for s in SECRETS)]
+    assert not leaked, f"{len(leaked)} log record(s) contained an access token"
