@@ -20,9 +20,9 @@ from ._constants import (
     MAX_PAGE_LIMIT,
     MAX_TEXT_LENGTH,
 )
-from ._convert import structure, unstructure_attachment
+from ._convert import structure, structure_list, unstructure_attachment
 from ._envelope import NO_CONTENT, expect_dict
-from ._ids import check_id, id_key
+from ._ids import check_id
 from ._pagination import Direction, RawMessage, walk_messages
 from ._transport import LANDED, Transport
 from .errors import ConflictError, ResponseDecodeError
@@ -91,10 +91,7 @@ class ConversationEngine:
         if messages is None:
             messages = []
         if not isinstance(messages, list) or not all(
-            isinstance(m, dict)
-            and isinstance(m.get("id"), str | int)
-            and id_key(str(m["id"])) >= 0  # the cursors need numeric ids
-            for m in messages
+            m.__class__ is dict and isinstance(m.get("id"), str | int) for m in messages
         ):
             raise ResponseDecodeError(
                 self._endpoint, f"{kind.list_key!r} is not a list of messages"
@@ -147,7 +144,9 @@ class ConversationEngine:
             messages: list[RawMessage] = (await self.fetch(conversation_id, params))["messages"]
             return messages
 
-        return walk_messages(fetch, direction=direction, cursor=cursor, limit=limit)
+        return walk_messages(
+            fetch, direction=direction, cursor=cursor, limit=limit, endpoint=self._endpoint
+        )
 
     async def iter(
         self,
@@ -166,8 +165,8 @@ class ConversationEngine:
             cursor=after_id if after_id is not None else before_id,
             limit=limit,
         ):
-            for raw in page:
-                yield structure(raw, Message, self._endpoint)
+            for message in structure_list(page, Message, self._endpoint):
+                yield message
 
     async def send(
         self,

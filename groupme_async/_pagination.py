@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from typing import Any, Literal, TypeVar
 
 from ._ids import id_key
+from .errors import ResponseDecodeError
 
 T = TypeVar("T")
 RawMessage = dict[str, Any]
@@ -25,12 +26,27 @@ def _message_id(message: RawMessage) -> int:
     return id_key(str(value)) if isinstance(value, str | int) else -1
 
 
+def _in_walk_order(page: list[RawMessage], descending: bool, endpoint: str) -> list[int]:
+    """Sort ``page`` in place into walk order (usually it already is) and
+    return its ids as numbers; a duplicate id within the page is dropped."""
+    keys = [_message_id(m) for m in page]
+    if keys and min(keys) < 0:
+        raise ResponseDecodeError(endpoint, "a message id is not numeric")
+    ordered = sorted(keys, reverse=descending)
+    if keys == ordered and len(set(keys)) == len(keys):
+        return keys
+    by_id = {k: m for k, m in zip(keys, page, strict=True)}
+    page[:] = [by_id[k] for k in sorted(by_id, reverse=descending)]
+    return sorted(by_id, reverse=descending)
+
+
 async def walk_messages(
     fetch: FetchMessages,
     *,
     direction: Direction,
     cursor: str | None,
     limit: int,
+    endpoint: str = "messages",
 ) -> AsyncIterator[list[RawMessage]]:
     """Yield raw message pages from ``cursor`` in ``direction``.
 
@@ -49,18 +65,20 @@ async def walk_messages(
         if cursor is not None:
             params[param] = cursor
         page = await fetch(params)
-        page = sorted(page, key=_message_id, reverse=descending)
+        keys = _in_walk_order(page, descending, endpoint)
         if bound is not None:
-            page = [
-                m
-                for m in page
-                if (_message_id(m) < bound if descending else _message_id(m) > bound)
-            ]
+            # In walk order, anything not past the cursor can only lead.
+            skip = 0
+            while skip < len(keys) and (keys[skip] >= bound if descending else keys[skip] <= bound):
+                skip += 1
+            if skip:
+                del page[:skip]
+                del keys[:skip]
         if not page:
             return
         yield page
         cursor = str(page[-1]["id"])
-        bound = _message_id(page[-1])
+        bound = keys[-1]
 
 
 async def walk_pages(

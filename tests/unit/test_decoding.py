@@ -339,6 +339,52 @@ def test_recorded_message_dumps_decode(relative: str) -> None:
     _assert_well_typed(messages)
 
 
+def _generated_message_hook() -> Callable[[Any, Any], Message]:
+    """cattrs' own generated hook for Message, using the converter's rules
+    for every field: the reference the hand-written hook must agree with."""
+    from cattrs.gen import make_dict_structure_fn
+
+    from groupme_async._convert import converter
+
+    return make_dict_structure_fn(Message, converter)  # type: ignore[no-any-return]
+
+
+def test_hand_written_message_hook_agrees_with_the_generated_one() -> None:
+    reference = _generated_message_hook()
+    raws = [m for rel in MESSAGE_DUMPS for m in recorded_json(rel)["response"]["messages"]]
+    raws += [m for page in _lowerpines("message.MessagesIndexRequest") for m in page["messages"]]
+    raws += [
+        _msg(favorited_by=None, attachments=None, reactions=None),
+        _msg(id=5, user_id=6, favorited_by=[1, "2"], pinned_at="2020-01-01T00:00:00Z"),
+        _msg(updated_at=1700000000, deleted_at="1700000001", platform="gm", event={"type": "x"}),
+    ]
+    mismatches = sum(1 for raw in raws if structure(raw, Message, "x") != reference(raw, Message))
+    expect(mismatches == 0, f"{mismatches} of {len(raws)} messages decode differently")
+    # One deliberate leniency: a null ``system`` flag means not a system message.
+    assert structure(_msg(system=None), Message, "x").system is False
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"favorited_by": "12"},
+        {"attachments": {"type": "image"}},
+        {"reactions": "x"},
+        {"event": "x"},
+        {"system": "yes"},
+        {"text": 1.5},
+        {"id": None},
+    ],
+)
+def test_hand_written_message_hook_rejects_what_the_generated_one_rejects(
+    bad: dict[str, Any],
+) -> None:
+    from groupme_async import ResponseDecodeError
+
+    with pytest.raises(ResponseDecodeError):
+        structure(_msg(**bad), Message, "x")
+
+
 def test_recorded_quirks_decode_into_typed_values() -> None:
     messages: list[Message] = []
     for relative in MESSAGE_DUMPS:
