@@ -56,4 +56,7 @@ class Sink(Protocol):
     def add_forward_page(self, conversation: Conversation, page: list[RawMessage]) -> None:
         """A page of new messages, oldest first, newer than any stored."""
 
+    def done(self, conversation: Conversation) -> None:
+        """This run has finished with ``conversation`` (completed or not)."""
+
     def close(self) -> None: ...

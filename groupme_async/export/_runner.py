@@ -187,6 +187,9 @@ class _Run:
             raise
         except (APIError, GroupMeError) as exc:
             return await self._result(conv, written, "failed", str(exc))
+        finally:
+            with anyio.CancelScope(shield=True):
+                await self._io(self.sink.done, conv)
         return await self._result(conv, written, "complete")
 
     async def _io(self, fn: Callable[..., T], *args: Any) -> T:

@@ -13,6 +13,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ._model import Conversation, RawMessage, ResumePoint
 
 SCHEMA = """
@@ -62,6 +64,13 @@ CREATE TABLE IF NOT EXISTS attachments (
 );
 CREATE INDEX IF NOT EXISTS attachments_by_type ON attachments (type);
 """
+
+
+def _dumps(value: Any) -> str:
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # integers wider than 64 bits
+        return json.dumps(value, ensure_ascii=False)
 
 
 def _seq(message_id: Any) -> int:
@@ -132,7 +141,7 @@ class SqliteSink:
                     int(bool(m.get("system"))),
                     m.get("sender_type"),
                     len(m.get("favorited_by") or ()),
-                    json.dumps(m, ensure_ascii=False),
+                    _dumps(m),
                 )
             )
             if user_id is not None and str(user_id) != "system":
@@ -146,7 +155,7 @@ class SqliteSink:
                             position,
                             att.get("type"),
                             att.get("url"),
-                            json.dumps(att, ensure_ascii=False),
+                            _dumps(att),
                         )
                     )
         db = self._db
@@ -185,6 +194,9 @@ class SqliteSink:
                 "UPDATE conversations SET newest_id = ?, stored = stored + ? WHERE key = ?",
                 (str(page[-1]["id"]), len(page), conversation.key),
             )
+
+    def done(self, conversation: Conversation) -> None:
+        pass  # every page was committed with its checkpoint already
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)

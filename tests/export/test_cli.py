@@ -148,7 +148,7 @@ def test_sigint_saves_the_place_and_a_rerun_completes_exactly(served: str, tmp_p
     # Interrupt once some pages are committed (the fake's rate limit keeps
     # the whole export several seconds long).
     deadline = time.monotonic() + 30
-    while not any(tmp_path.glob("*.state.json")) and time.monotonic() < deadline:
+    while not any(tmp_path.glob("*.backfill.jsonl")) and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=60)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -87,34 +88,74 @@ def test_jsonl_lines_are_the_messages_as_sent(tmp_path: Path) -> None:
     sink.finish_backfill(CONV)
     lines = (tmp_path / f"{CONV.key}.jsonl").read_text().splitlines()
     assert [json.loads(line) for line in lines] == [msg(i) for i in range(10)]
-    assert not (tmp_path / f"{CONV.key}.backfill").exists()
+    assert not (tmp_path / f"{CONV.key}.backfill.jsonl").exists()
 
 
-def test_jsonl_drops_an_uncommitted_tail_on_resume(tmp_path: Path) -> None:
+@pytest.mark.parametrize("phase", ["backfill", "live"])
+def test_jsonl_drops_a_line_cut_short_by_a_crash(tmp_path: Path, phase: str) -> None:
     sink = JsonlSink(tmp_path)
-    backfill(sink, newest=9, oldest=0, size=5)
-    sink.finish_backfill(CONV)
+    backfill(sink, newest=19, oldest=10, size=5)
+    if phase == "live":
+        sink.finish_backfill(CONV)
+    sink.done(CONV)
     sink.close()
-    archive = tmp_path / f"{CONV.key}.jsonl"
-    with archive.open("ab") as fh:  # a run killed in the middle of a page
-        fh.write(b'{"id":"1010","text":"half a pa')
+    name = f"{CONV.key}.backfill.jsonl" if phase == "backfill" else f"{CONV.key}.jsonl"
+    with (tmp_path / name).open("ab") as fh:  # a run killed in the middle of a write
+        fh.write(b'{"id":"1020","text":"half a li')
     sink = JsonlSink(tmp_path)
-    assert sink.resume_point(CONV).newest_id == "1009"
-    sink.add_forward_page(CONV, [msg(10)])
-    assert jsonl_ids(archive) == [str(1000 + i) for i in range(11)]
+    point = sink.resume_point(CONV)
+    if phase == "backfill":
+        assert (point.phase, point.cursor, point.stored) == ("backfill", "1010", 10)
+        backfill(sink, newest=9, oldest=0, size=5)
+        sink.finish_backfill(CONV)
+        expected = range(20)
+    else:
+        assert (point.phase, point.newest_id, point.stored) == ("live", "1019", 10)
+        sink.add_forward_page(CONV, [msg(20)])
+        expected = range(10, 21)
+    sink.close()
+    assert jsonl_ids(tmp_path / f"{CONV.key}.jsonl") == [str(1000 + i) for i in expected]
 
 
-def test_jsonl_finalize_interrupted_after_rename_is_redone(tmp_path: Path) -> None:
+def test_jsonl_resume_after_a_kill_recounts_from_the_files(tmp_path: Path) -> None:
+    sink = JsonlSink(tmp_path)
+    backfill(sink, newest=29, oldest=0, size=10)
+    sink.finish_backfill(CONV)
+    sink.add_forward_page(CONV, [msg(30), msg(31)])
+    # What a kill at this moment leaves on disk: pages flushed, counts not saved.
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(tmp_path, snapshot, ignore=shutil.ignore_patterns("snapshot"))
+    sink.close()
+    point = JsonlSink(snapshot).resume_point(CONV)
+    assert (point.phase, point.newest_id, point.stored) == ("live", "1031", 32)
+
+
+def test_jsonl_finalize_interrupted_is_redone(tmp_path: Path) -> None:
     sink = JsonlSink(tmp_path)
     backfill(sink, newest=9, oldest=0, size=3)
+    sink.done(CONV)
     state_path = tmp_path / f"{CONV.key}.state.json"
     state = json.loads(state_path.read_text())
     state["phase"] = "finalize"  # died between marking and assembling
     state_path.write_text(json.dumps(state))
     sink = JsonlSink(tmp_path)
     point = sink.resume_point(CONV)
-    assert (point.phase, point.newest_id) == ("live", "1009")
+    assert (point.phase, point.newest_id, point.stored) == ("live", "1009", 10)
     assert jsonl_ids(tmp_path / f"{CONV.key}.jsonl") == [str(1000 + i) for i in range(10)]
+
+
+def test_jsonl_reverses_a_backfill_of_several_megabytes(tmp_path: Path) -> None:
+    """The reversal reads the backfill backwards in blocks; lines straddle them."""
+    sink = JsonlSink(tmp_path)
+    filler = "x" * 997
+    ids = list(range(3999, -1, -1))
+    for start in range(0, len(ids), 100):
+        sink.add_backfill_page(
+            CONV, [dict(msg(i), text=filler[: i % 997]) for i in ids[start : start + 100]]
+        )
+    assert (tmp_path / f"{CONV.key}.backfill.jsonl").stat().st_size > 2 << 20
+    sink.finish_backfill(CONV)
+    assert jsonl_ids(tmp_path / f"{CONV.key}.jsonl") == [str(1000 + i) for i in range(4000)]
 
 
 def test_empty_conversation_is_walked_again_next_time(tmp_path: Path) -> None:
