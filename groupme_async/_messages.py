@@ -134,6 +134,7 @@ class ConversationEngine:
         direction: Direction,
         cursor: str | None,
         limit: int,
+        prefetch: bool = True,
     ) -> AsyncIterator[list[RawMessage]]:
         """Raw pages in walk order (the export writes them as GroupMe sent them)."""
         check_limit(limit)
@@ -145,7 +146,12 @@ class ConversationEngine:
             return messages
 
         return walk_messages(
-            fetch, direction=direction, cursor=cursor, limit=limit, endpoint=self._endpoint
+            fetch,
+            direction=direction,
+            cursor=cursor,
+            limit=limit,
+            endpoint=self._endpoint,
+            prefetch=prefetch,
         )
 
     async def iter(
@@ -206,8 +212,9 @@ class ConversationEngine:
         # stored.  It is among the newest messages; find it by its guid.
         oldest_wanted = started - LANDED_LOOKBACK_SECONDS
         pages = 0
+        # No prefetch: the message is almost always on the first page.
         async for page in self.pages(
-            conversation_id, direction="before", cursor=None, limit=MAX_PAGE_LIMIT
+            conversation_id, direction="before", cursor=None, limit=MAX_PAGE_LIMIT, prefetch=False
         ):
             for raw in page:
                 if raw.get("source_guid") == source_guid:

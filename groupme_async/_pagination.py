@@ -50,6 +50,7 @@ async def walk_messages(
     cursor: str | None,
     limit: int,
     endpoint: str = "messages",
+    prefetch: bool = True,
 ) -> AsyncIterator[list[RawMessage]]:
     """Yield raw message pages from ``cursor`` in ``direction``.
 
@@ -59,11 +60,14 @@ async def walk_messages(
     Each page is put in the promised order and anything not strictly past
     the cursor is dropped, so a server that repeats the cursor message or
     overlaps pages cannot make a message appear twice or the walk loop.
+
+    With ``prefetch``, the next page is requested before this one is
+    yielded; a caller that stops early has cost one unneeded request.
     """
     descending = direction == "before"
     param = f"{direction}_id"
     bound = id_key(cursor) if cursor is not None else None
-    ahead = _Prefetch(fetch)
+    ahead = _Prefetch(fetch, prefetch)
     await ahead.start({"limit": limit} if cursor is None else {"limit": limit, param: cursor})
     try:
         while True:
@@ -104,16 +108,17 @@ class _Prefetch:
     simply awaited when needed, which is the plain sequential walk.
     """
 
-    __slots__ = ("_coro", "_fetch", "_task")
+    __slots__ = ("_coro", "_enabled", "_fetch", "_task")
 
-    def __init__(self, fetch: FetchMessages) -> None:
+    def __init__(self, fetch: FetchMessages, enabled: bool) -> None:
         self._fetch = fetch
+        self._enabled = enabled
         self._task: asyncio.Future[list[RawMessage]] | None = None
         self._coro: Coroutine[Any, Any, list[RawMessage]] | None = None
 
     async def start(self, params: dict[str, str | int]) -> None:
         coro = _call(self._fetch, params)
-        if sniffio.current_async_library() == "asyncio":
+        if self._enabled and sniffio.current_async_library() == "asyncio":
             self._task = asyncio.ensure_future(coro)
             # Let the task run until the request is on the wire (a few
             # immediate steps through the pool and the socket write), so

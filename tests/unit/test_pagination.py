@@ -107,6 +107,20 @@ async def test_iter_newest_first_pages_back_by_before_id_until_304() -> None:
     ]
 
 
+async def test_the_next_page_is_requested_while_the_caller_reads_this_one() -> None:
+    conv = Conversation(list(range(1, 11)))
+    with respx.mock:
+        respx.get(MESSAGES).mock(side_effect=conv)
+        async with _client() as gm:
+            messages = gm.group_messages.iter("42", limit=4)
+            first = await anext(messages)
+            # The server already has the request for the second page.
+            assert [r.get("before_id") for r in conv.requests] == [None, "7"]
+            assert first.id == "10"
+            await messages.aclose()  # stopping early leaves no request pending
+    assert len(conv.requests) == 2
+
+
 async def test_iter_oldest_first_pages_forward_by_after_id_until_empty_page() -> None:
     conv = Conversation(list(range(1, 11)), empty_after="200")
     with respx.mock:
