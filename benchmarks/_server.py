@@ -42,7 +42,9 @@ class FakeServer:
     ``groups`` group conversations of exactly ``messages`` messages each and
     ``dm_chats`` DM chats of the same size, deterministic from ``seed``;
     ``rate_limit`` requests per second per token with a bucket of ``burst``
-    (None: unlimited).
+    (None: unlimited).  ``cache`` keeps every generated message in the
+    server, so clients compared side by side are not timing the fake's
+    message generator (GroupMe serves stored messages).
     """
 
     def __init__(
@@ -54,8 +56,10 @@ class FakeServer:
         messages: int = 1000,
         rate_limit: float | None = None,
         burst: int | None = None,
+        cache: bool = False,
     ) -> None:
         self.seed = seed
+        self.cache = cache
         self.groups = groups
         self.dm_chats = dm_chats
         self.messages = messages
@@ -97,6 +101,8 @@ class FakeServer:
             cmd += ["--rate-limit", str(self.rate_limit)]
         if self.burst is not None:
             cmd += ["--burst", str(self.burst)]
+        if self.cache:
+            cmd += ["--cache-messages", str(self.messages)]
         return cmd
 
     def _pump(self) -> None:

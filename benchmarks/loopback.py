@@ -58,7 +58,7 @@ def _timed(fn: Callable[[], int], server: FakeServer) -> tuple[float, float, flo
 def run(*, quick: bool, seed: int) -> dict[str, Any]:
     messages = 20_000
     repeats = 3 if quick else 7
-    with FakeServer(seed=seed, groups=1, messages=messages) as server:
+    with FakeServer(seed=seed, groups=1, messages=messages, cache=True) as server:
         origin, token = server.origin, server.token
         group_id = httpx.get(f"{origin}/v3/groups", headers={"X-Access-Token": token}).json()[
             "response"

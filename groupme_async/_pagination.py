@@ -24,17 +24,28 @@ FetchMessages = Callable[[dict[str, str | int]], Awaitable[list[RawMessage]]]
 Direction = Literal["before", "after"]
 
 
-def _message_id(message: RawMessage) -> int:
-    value = message.get("id")
-    return id_key(str(value)) if isinstance(value, str | int) else -1
+def _slow_key(message: Any) -> int:
+    value = message.get("id") if isinstance(message, dict) else None
+    key = id_key(str(value)) if isinstance(value, str | int) and not isinstance(value, bool) else -1
+    if key < 0:
+        raise ValueError("a message without a numeric id")
+    return key
 
 
 def _in_walk_order(page: list[RawMessage], descending: bool, endpoint: str) -> list[int]:
     """Sort ``page`` in place into walk order (usually it already is) and
     return its ids as numbers; a duplicate id within the page is dropped."""
-    keys = [_message_id(m) for m in page]
-    if keys and min(keys) < 0:
-        raise ResponseDecodeError(endpoint, "a message id is not numeric")
+    try:
+        # The common case inline (an ASCII digit string); anything else is
+        # checked the slow way and must still be a whole, unsigned number.
+        keys = [
+            int(v)
+            if (v := m.get("id")).__class__ is str and v.isascii() and v.isdigit()
+            else _slow_key(m)
+            for m in page
+        ]
+    except (AttributeError, ValueError):
+        raise ResponseDecodeError(endpoint, "not a list of messages with numeric ids") from None
     ordered = sorted(keys, reverse=descending)
     if keys == ordered and len(set(keys)) == len(keys):
         return keys

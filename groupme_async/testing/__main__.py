@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--faults", default=",".join(ALL_FAULTS), help="comma-separated subset of the faults"
     )
     serve.add_argument("--slow-seconds", type=float, default=0.05)
+    serve.add_argument(
+        "--cache-messages",
+        type=int,
+        default=0,
+        help="generated messages kept per conversation for reuse (default: none)",
+    )
     return parser
 
 
@@ -62,6 +68,7 @@ async def serve(args: argparse.Namespace) -> None:
         fault_rate=args.fault_rate,
         faults=[f for f in args.faults.split(",") if f],
         slow_seconds=args.slow_seconds,
+        cache_messages=args.cache_messages,
     )
     config = uvicorn.Config(
         fake,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import anyio
+import orjson
 
 from ._data import ConversationKind, ConversationSpec, User, World, build_world, derive
 from ._store import ConversationStore
@@ -121,7 +122,8 @@ class _Reply:
 
 
 def _encode(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    # The same bytes as json.dumps(..., ensure_ascii=False, separators=(",", ":")).
+    return orjson.dumps(data)
 
 
 def _ok(data: Any, status: int = 200) -> _Reply:
@@ -184,7 +186,9 @@ class FakeGroupMe:
     ``rate_limit`` (requests per second) and ``burst`` enable a token bucket
     per access token; past it the answer is 420 Enhance Your Calm.
     ``fault_rate`` is the chance that a request gets one of ``faults`` (drawn
-    from a RNG seeded by ``seed``); ``slow_seconds`` is the delay of the
+    from a RNG seeded by ``seed``); ``cache_messages`` keeps that many
+    generated messages per conversation for reuse (0, the default, keeps
+    none: memory stays flat however long the history); ``slow_seconds`` is the delay of the
     "slow" fault.  ``fault_rate`` may be changed between requests (e.g. set
     to 0 to check what a faulted write left behind).  ``clock`` (default
     ``time.monotonic``) drives the rate limit and the 60 s ``source_guid``
@@ -208,6 +212,7 @@ class FakeGroupMe:
         fault_rate: float = 0.0,
         faults: Sequence[str] = ALL_FAULTS,
         slow_seconds: float = 0.05,
+        cache_messages: int = 0,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
@@ -246,7 +251,7 @@ class FakeGroupMe:
         self._dms: dict[str, ConversationStore] = {}
         for spec in self._world.conversations:
             target = self._groups if spec.kind == "group" else self._dms
-            target[spec.id] = ConversationStore(spec)
+            target[spec.id] = ConversationStore(spec, cache_messages)
         me = self._world.me
         self._me: dict[str, Any] = {
             "name": me.name,

@@ -27,6 +27,8 @@ class ConversationStore:
     __slots__ = (
         "appended",
         "appended_ids",
+        "cache",
+        "cache_size",
         "deleted",
         "guid_order",
         "guids",
@@ -34,8 +36,14 @@ class ConversationStore:
         "spec",
     )
 
-    def __init__(self, spec: ConversationSpec) -> None:
+    def __init__(self, spec: ConversationSpec, cache_size: int = 0) -> None:
         self.spec = spec
+        # Generated messages recently served, newest last.  Off by default so
+        # a huge conversation costs no memory; a benchmark serving the same
+        # history to several clients turns it on to take generation (the
+        # fake's own cost, not GroupMe's) out of the comparison.
+        self.cache: dict[int, dict[str, Any]] = {}
+        self.cache_size = cache_size
         self.appended: list[dict[str, Any]] = []
         self.appended_ids: list[int] = []
         self.deleted: set[int] = set()
@@ -60,7 +68,16 @@ class ConversationStore:
 
     def slot_message(self, slot: int) -> dict[str, Any]:
         n = self.spec.count
-        return self.spec.message(slot) if slot < n else self.appended[slot - n]
+        if slot >= n:
+            return self.appended[slot - n]
+        if not self.cache_size:
+            return self.spec.message(slot)
+        cached = self.cache.get(slot)
+        if cached is None:
+            cached = self.cache[slot] = self.spec.message(slot)
+            if len(self.cache) > self.cache_size:
+                del self.cache[next(iter(self.cache))]
+        return cached
 
     def lower_bound(self, message_id: int) -> int:
         """How many slots hold an id below ``message_id``."""
