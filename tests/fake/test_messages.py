@@ -282,3 +282,30 @@ async def test_chats_follow_new_messages(small: FakeGroupMe, client: httpx.Async
     posted = small.post("direct", other, text="ping")
     chats = (await client.get("/v3/chats")).json()["response"]
     assert chats[0]["last_message"] == posted and chats[0]["messages_count"] == N + 1
+
+
+async def test_message_cache_serves_the_same_bytes() -> None:
+    """cache_messages only saves generation work: every page is unchanged."""
+
+    async def walk(app: FakeGroupMe) -> list[bytes]:
+        gid = next(c.id for c in app.conversations() if c.kind == "group")
+        bodies = []
+        async with http_client(app) as client:
+            for _ in range(2):  # the second pass is served from the cache
+                before = None
+                while True:
+                    params = (
+                        {"limit": 100} if before is None else {"limit": 100, "before_id": before}
+                    )
+                    r = await client.get(f"/v3/groups/{gid}/messages", params=params)
+                    if r.status_code == 304:
+                        break
+                    bodies.append(r.content)
+                    before = r.json()["response"]["messages"][-1]["id"]
+        return bodies
+
+    plain = await walk(FakeGroupMe(seed=4, groups=1, dm_chats=0, messages_per_conversation=450))
+    cached = await walk(
+        FakeGroupMe(seed=4, groups=1, dm_chats=0, messages_per_conversation=450, cache_messages=120)
+    )
+    assert cached == plain and len(plain) > 4
