@@ -13,8 +13,6 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Hashable
 from typing import Any, Literal, TypeVar
 
-import sniffio
-
 from ._ids import id_key
 from .errors import ResponseDecodeError
 
@@ -129,7 +127,7 @@ class _Prefetch:
 
     async def start(self, params: dict[str, str | int]) -> None:
         coro = _call(self._fetch, params)
-        if self._enabled and sniffio.current_async_library() == "asyncio":
+        if self._enabled and _on_asyncio():
             self._task = asyncio.ensure_future(coro)
             # Let the task run until the request is on the wire (a few
             # immediate steps through the pool and the socket write), so
@@ -155,6 +153,14 @@ class _Prefetch:
         if self._coro is not None:
             self._coro.close()
         self._task = self._coro = None
+
+
+def _on_asyncio() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # trio (or another loop): no asyncio loop is running
+        return False
+    return True
 
 
 async def _call(fetch: FetchMessages, params: dict[str, str | int]) -> list[RawMessage]:
