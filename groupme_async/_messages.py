@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from typing import Any
 
 import attrs
@@ -135,7 +135,7 @@ class ConversationEngine:
         cursor: str | None,
         limit: int,
         prefetch: bool = True,
-    ) -> AsyncIterator[list[RawMessage]]:
+    ) -> AsyncGenerator[list[RawMessage], None]:
         """Raw pages in walk order (the export writes them as GroupMe sent them)."""
         check_limit(limit)
         if cursor is not None:

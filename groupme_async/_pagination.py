@@ -10,7 +10,7 @@ an empty page.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Hashable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Coroutine, Hashable
 from typing import Any, Literal, TypeVar
 
 from ._ids import id_key
@@ -60,7 +60,7 @@ async def walk_messages(
     limit: int,
     endpoint: str = "messages",
     prefetch: bool = True,
-) -> AsyncIterator[list[RawMessage]]:
+) -> AsyncGenerator[list[RawMessage], None]:
     """Yield raw message pages from ``cursor`` in ``direction``.
 
     ``before``: newest first, each page continuing below the oldest id seen.

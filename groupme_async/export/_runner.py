@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
+from contextlib import aclosing
 from typing import Any, Literal, Protocol, TypeVar
 
 import anyio
@@ -16,7 +17,7 @@ from .._messages import ConversationEngine
 from ..errors import APIError, AuthenticationError, GroupMeError
 from ._jsonl import JsonlSink
 from ._limiter import AdaptiveRateLimiter
-from ._model import Conversation, ResumePoint, Sink
+from ._model import Conversation, RawMessage, ResumePoint, Sink
 from ._sqlite import SqliteSink
 
 Format = Literal["jsonl", "sqlite"]
@@ -142,6 +143,13 @@ async def discover(
     return chosen
 
 
+class _Tally:
+    __slots__ = ("messages",)
+
+    def __init__(self) -> None:
+        self.messages = 0
+
+
 class _Run:
     def __init__(self, gm: AsyncGroupMe, sink: Sink, progress: ExportProgress, stop: anyio.Event):
         self.sink = sink
@@ -160,37 +168,48 @@ class _Run:
     async def conversation(self, conv: Conversation) -> ConversationResult:
         point = await self._io(self.sink.resume_point, conv)
         self.progress.started(conv, point.stored)
-        written = 0
         engine: ConversationEngine = self.engines[conv.kind]
+        tally = _Tally()
         try:
             if point.phase == "backfill":
-                async for page in engine.pages(
+                history = engine.pages(
                     conv.id, direction="before", cursor=point.cursor, limit=MAX_PAGE_LIMIT
-                ):
-                    await self._io(self.sink.add_backfill_page, conv, page)
-                    written += len(page)
-                    self.progress.advanced(conv, len(page))
-                    if self.stop.is_set():
-                        return await self._result(conv, written, "interrupted")
+                )
+                if not await self._copy(conv, history, self.sink.add_backfill_page, tally):
+                    return await self._result(conv, tally.messages, "interrupted")
                 await self._io(self.sink.finish_backfill, conv)
                 point = await self._io(self.sink.resume_point, conv)
             if point.newest_id is not None:
-                async for page in engine.pages(
+                newer = engine.pages(
                     conv.id, direction="after", cursor=point.newest_id, limit=MAX_PAGE_LIMIT
-                ):
-                    await self._io(self.sink.add_forward_page, conv, page)
-                    written += len(page)
-                    self.progress.advanced(conv, len(page))
-                    if self.stop.is_set():
-                        return await self._result(conv, written, "interrupted")
+                )
+                if not await self._copy(conv, newer, self.sink.add_forward_page, tally):
+                    return await self._result(conv, tally.messages, "interrupted")
         except AuthenticationError:
             raise
         except (APIError, GroupMeError) as exc:
-            return await self._result(conv, written, "failed", str(exc))
+            return await self._result(conv, tally.messages, "failed", str(exc))
         finally:
             with anyio.CancelScope(shield=True):
                 await self._io(self.sink.done, conv)
-        return await self._result(conv, written, "complete")
+        return await self._result(conv, tally.messages, "complete")
+
+    async def _copy(
+        self,
+        conv: Conversation,
+        pages: AsyncGenerator[list[RawMessage], None],
+        write: Callable[[Conversation, list[RawMessage]], None],
+        tally: _Tally,
+    ) -> bool:
+        """Write every page of a walk; False if ``stop`` ended it early."""
+        async with aclosing(pages):
+            async for page in pages:
+                await self._io(write, conv, page)
+                tally.messages += len(page)
+                self.progress.advanced(conv, len(page))
+                if self.stop.is_set():
+                    return False
+        return True
 
     async def _io(self, fn: Callable[..., T], *args: Any) -> T:
         return await anyio.to_thread.run_sync(fn, *args, limiter=self._lane)

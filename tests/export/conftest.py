@@ -1,4 +1,4 @@
-"""Shared pieces for export tests: a virtual clock and archive readers."""
+"""Shared pieces for export tests: a fake on a virtual clock, and archive readers."""
 
 from __future__ import annotations
 
@@ -8,26 +8,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import anyio
-
 from groupme_async import AsyncGroupMe, RetryPolicy
 from groupme_async.export import AdaptiveRateLimiter
 from groupme_async.testing import FakeGroupMe
 
+from ..clock import VirtualClock
 
-class VirtualClock:
-    """Time that passes only when someone sleeps: rate limits, backoff and
-    slow responses all run at full speed, deterministically."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
-        await anyio.lowlevel.checkpoint()
+__all__ = ["VirtualClock", "make_client", "make_fake", "make_limiter", "read_archive", "truth"]
 
 
 def make_fake(clock: VirtualClock, **kwargs: Any) -> FakeGroupMe:

@@ -21,20 +21,7 @@ from groupme_async import (
 )
 from groupme_async.testing import FakeGroupMe
 
-
-class VirtualClock:
-    """Shared by the fake (rate limit, 60 s guid window, slow faults) and the
-    client (backoff): time passes only when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 5000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
-        await anyio.lowlevel.checkpoint()
+from ..clock import VirtualClock
 
 
 def faulty(clock: VirtualClock, seed: int = 1, **kwargs: Any) -> FakeGroupMe:
@@ -63,7 +50,7 @@ def ids_of(fake: FakeGroupMe, kind: str, cid: str) -> list[str]:
 
 
 async def test_every_endpoint_through_faults_and_rate_limits() -> None:
-    clock = VirtualClock()
+    clock = VirtualClock(5000.0)
     fake = faulty(clock)
     group = next(c for c in fake.conversations() if c.kind == "group")
     dm = next(c for c in fake.conversations() if c.kind == "direct")
@@ -140,7 +127,7 @@ async def test_every_endpoint_through_faults_and_rate_limits() -> None:
 
 
 async def test_a_repeated_source_guid_within_a_minute_is_a_conflict() -> None:
-    clock = VirtualClock()
+    clock = VirtualClock(5000.0)
     fake = faulty(clock, fault_rate=0.0, rate_limit=None)
     group = next(c for c in fake.conversations() if c.kind == "group")
     async with client(fake, clock) as gm:
@@ -163,7 +150,7 @@ def test_iter_and_since_yield_every_message_once_in_order(
     seed: int, limit: int, start: float, kind: str
 ) -> None:
     async def scenario() -> None:
-        clock = VirtualClock()
+        clock = VirtualClock(5000.0)
         fake = faulty(clock, seed=seed, dm_chats=1, groups=1, messages_per_conversation=150)
         conv = next(c for c in fake.conversations() if c.kind == kind)
         truth = ids_of(fake, kind, conv.id)
@@ -185,7 +172,7 @@ def test_iter_and_since_yield_every_message_once_in_order(
 @given(seed=st.integers(min_value=0, max_value=10_000), sends=st.integers(1, 15))
 def test_sends_land_exactly_once_through_lost_responses(seed: int, sends: int) -> None:
     async def scenario() -> None:
-        clock = VirtualClock()
+        clock = VirtualClock(5000.0)
         fake = faulty(
             clock,
             seed=seed,
