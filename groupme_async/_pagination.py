@@ -129,6 +129,9 @@ class _Prefetch:
         coro = _call(self._fetch, params)
         if self._enabled and _on_asyncio():
             self._task = asyncio.ensure_future(coro)
+            # Retrieved here so a walk abandoned mid-flight never logs
+            # "exception was never retrieved"; awaiting it still raises.
+            self._task.add_done_callback(_consume)
             # Let the task run until the request is on the wire (a few
             # immediate steps through the pool and the socket write), so
             # the server works while the caller decodes this page.
@@ -149,7 +152,6 @@ class _Prefetch:
         # The caller stopped early: the request ahead is not wanted.
         if self._task is not None:
             self._task.cancel()
-            self._task.add_done_callback(_consume)
         if self._coro is not None:
             self._coro.close()
         self._task = self._coro = None
