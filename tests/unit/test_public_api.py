@@ -81,3 +81,44 @@ def test_nothing_public_is_missing_from_all() -> None:
     for name in errors.__all__:
         assert getattr(groupme_async, name) is getattr(errors, name)
     assert isinstance(groupme_async.__version__, str)
+
+
+SUBPACKAGES = {
+    "groupme_async.export": {
+        "AdaptiveRateLimiter",
+        "Conversation",
+        "ConversationResult",
+        "ExportProgress",
+        "ExportSummary",
+        "JsonlSink",
+        "ResumePoint",
+        "Sink",
+        "SqliteSink",
+        "discover",
+        "export",
+        "open_sink",
+    },
+    "groupme_async.testing": {
+        "ALL_FAULTS",
+        "FAKE_BASE_URL",
+        "SANDBOX_TOKEN",
+        "Conversation",
+        "ConversationKind",
+        "FakeGroupMe",
+        "FakeStats",
+    },
+}
+
+
+def test_export_and_testing_all_are_exactly_their_public_api() -> None:
+    import importlib
+
+    for module_name, expected in SUBPACKAGES.items():
+        module = importlib.import_module(module_name)
+        assert set(module.__all__) == expected, module_name
+        public = {
+            name
+            for name, value in vars(module).items()
+            if not name.startswith("_") and not isinstance(value, types.ModuleType)
+        }
+        assert public == expected, (module_name, sorted(public ^ expected))
