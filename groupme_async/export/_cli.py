@@ -196,6 +196,7 @@ async def _run_export(args: argparse.Namespace, console: Console) -> int:
     stop = anyio.Event()
     dms, groups = (True, True) if not (args.dms or args.groups) else (args.dms, args.groups)
     where = args.base_url or ("the sandbox" if args.sandbox else "api.groupme.com")
+    summary: ExportSummary | None = None
     async with gm, anyio.create_task_group() as tg:
         tg.start_soon(_watch_interrupts, stop, tg.cancel_scope, console)
         try:
@@ -221,6 +222,12 @@ async def _run_export(args: argparse.Namespace, console: Console) -> int:
             return _fail(console, str(exc))
         finally:
             tg.cancel_scope.cancel()
+    if summary is None:
+        # A second Ctrl-C: pages already written are safe; the one in flight is not.
+        console.print(
+            "[yellow]stopped:[/] every page written is saved; run the same command to resume"
+        )
+        return 130
     console.print(_summary_table(summary))
     if summary.interrupted:
         console.print("[yellow]interrupted:[/] progress saved; run the same command to resume")

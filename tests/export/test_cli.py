@@ -143,24 +143,49 @@ def test_rejected_token_is_one_clear_line(served: str, tmp_path: Path) -> None:
     assert "Traceback" not in out and "not-a-real-token" not in out
 
 
-def test_sigint_saves_the_place_and_a_rerun_completes_exactly(served: str, tmp_path: Path) -> None:
-    proc = run_cli(served, tmp_path)
+def wait_for_pages(out: Path) -> None:
     # Interrupt once some pages are committed (the fake's rate limit keeps
     # the whole export several seconds long).
     deadline = time.monotonic() + 30
-    while not any(tmp_path.glob("*.backfill.jsonl")) and time.monotonic() < deadline:
+    while not any(out.glob("*.backfill.jsonl")) and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def expected_history() -> dict[str, list[dict[str, object]]]:
+    fake = FakeGroupMe(**SERVED)  # the same seed: the same history as the server's
+    return {
+        (f"group-{c.id}" if c.kind == "group" else f"dm-{c.id}"): list(fake.messages(c.kind, c.id))
+        for c in fake.conversations()
+    }
+
+
+def test_a_second_sigint_quits_at_once_and_a_rerun_completes_exactly(
+    served: str, tmp_path: Path
+) -> None:
+    proc = run_cli(served, tmp_path)
+    wait_for_pages(tmp_path)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out
+    assert "Traceback" not in out and "resume" in out
+    rerun = run_cli(served, tmp_path)
+    out, _ = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, out
+    assert read_archive("jsonl", tmp_path) == expected_history()
+
+
+def test_sigint_saves_the_place_and_a_rerun_completes_exactly(served: str, tmp_path: Path) -> None:
+    proc = run_cli(served, tmp_path)
+    wait_for_pages(tmp_path)
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 130, out
     assert "interrupted" in out and "Traceback" not in out
     states = [json.loads(p.read_text()) for p in tmp_path.glob("*.state.json")]
     partial = sum(s["stored"] for s in states)
-    fake = FakeGroupMe(**SERVED)  # the same seed: the same history as the server's
-    expected = {
-        (f"group-{c.id}" if c.kind == "group" else f"dm-{c.id}"): list(fake.messages(c.kind, c.id))
-        for c in fake.conversations()
-    }
+    expected = expected_history()
     assert 0 < partial < sum(len(v) for v in expected.values())
 
     rerun = run_cli(served, tmp_path)
