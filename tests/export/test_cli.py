@@ -76,7 +76,7 @@ def test_unwritable_output_is_one_clear_line(
 
 # --- against a fake served on loopback, in its own process --------------------
 
-SERVED = {"seed": 21, "dm_chats": 2, "groups": 2, "messages_per_conversation": 400}
+SERVED = {"seed": 21, "dm_chats": 2, "groups": 2, "messages_per_conversation": 1000}
 
 
 @pytest.fixture
