@@ -97,7 +97,7 @@ def served() -> Iterator[str]:
         "--messages-per-conversation",
         str(SERVED["messages_per_conversation"]),
         "--rate-limit",
-        "40",
+        "25",
         "--burst",
         "5",
     ]
