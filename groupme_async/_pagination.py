@@ -48,8 +48,9 @@ def _in_walk_order(page: list[RawMessage], descending: bool, endpoint: str) -> l
     if keys == ordered and len(set(keys)) == len(keys):
         return keys
     by_id = {k: m for k, m in zip(keys, page, strict=True)}
-    page[:] = [by_id[k] for k in sorted(by_id, reverse=descending)]
-    return sorted(by_id, reverse=descending)
+    keys = sorted(by_id, reverse=descending)
+    page[:] = [by_id[k] for k in keys]
+    return keys
 
 
 async def walk_messages(
