@@ -26,6 +26,8 @@ from collections.abc import Awaitable, Callable
 
 import anyio
 
+from .._constants import RATE_LIMIT_STATUSES
+
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -89,7 +91,7 @@ class AdaptiveRateLimiter:
         now = self._clock()
         elapsed = max(0.0, now - self._last_report)
         self._last_report = now
-        if status in (420, 429):
+        if status in RATE_LIMIT_STATUSES:
             self.refused += 1
             if now < self._calm_until:
                 return
