@@ -130,19 +130,21 @@ class JsonlSink:
         return self.out / f"{conversation.key}.jsonl"
 
     def _backfill_path(self, conversation: Conversation) -> Path:
-        return self.out / f"{conversation.key}.backfill.jsonl"
+        return self._active(conversation.key, "backfill")
 
-    def _state_path(self, conversation: Conversation) -> Path:
-        return self.out / f"{conversation.key}.state.json"
+    def _state_path(self, key: str) -> Path:
+        return self.out / f"{key}.state.json"
 
-    def _active(self, conversation: Conversation, phase: str) -> Path:
-        return self._backfill_path(conversation) if phase == "backfill" else self.path(conversation)
+    def _active(self, key: str, phase: str) -> Path:
+        """The file pages go to in ``phase``: the backfill while walking back,
+        the archive otherwise."""
+        return self.out / (f"{key}.backfill.jsonl" if phase == "backfill" else f"{key}.jsonl")
 
     def _load(self, conversation: Conversation) -> tuple[str, int]:
         key = conversation.key
         if key in self._phase:
             return self._phase[key], self._stored[key]
-        state_path = self._state_path(conversation)
+        state_path = self._state_path(key)
         state: dict[str, Any] = (
             json.loads(state_path.read_bytes()) if state_path.exists() else {"phase": "backfill"}
         )
@@ -150,7 +152,7 @@ class JsonlSink:
         if phase == "finalize":
             self._assemble(conversation)
             return self._load(conversation)
-        active = self._active(conversation, phase)
+        active = self._active(key, phase)
         size = active.stat().st_size if active.exists() else 0
         if "bytes" in state and state["bytes"] == size:
             stored = state["stored"]
@@ -163,15 +165,11 @@ class JsonlSink:
         self._phase[key], self._stored[key] = phase, stored
         return phase, stored
 
-    def _save(self, conversation: Conversation, phase: str) -> None:
-        self._save_key(conversation.key, phase)
-
-    def _save_key(self, key: str, phase: str) -> None:
-        suffix = ".backfill.jsonl" if phase == "backfill" else ".jsonl"
-        active = self.out / f"{key}{suffix}"
+    def _save(self, key: str, phase: str) -> None:
+        active = self._active(key, phase)
         size = active.stat().st_size if active.exists() else 0
         state = {"phase": phase, "stored": self._stored[key], "bytes": size}
-        _replace(self.out / f"{key}.state.json", json.dumps(state).encode())
+        _replace(self._state_path(key), json.dumps(state).encode())
         self._phase[key] = phase
 
     def resume_point(self, conversation: Conversation) -> ResumePoint:
@@ -200,13 +198,13 @@ class JsonlSink:
     def add_backfill_page(self, conversation: Conversation, page: list[RawMessage]) -> None:
         phase, _ = self._load(conversation)
         if phase != "backfill":
-            self._save(conversation, "backfill")
+            self._save(conversation.key, "backfill")
         self._append(conversation, self._backfill_path(conversation), page)
 
     def finish_backfill(self, conversation: Conversation) -> None:
         self._load(conversation)
         self._release(conversation)
-        self._save(conversation, "finalize")
+        self._save(conversation.key, "finalize")
         self._assemble(conversation)
 
     def _assemble(self, conversation: Conversation) -> None:
@@ -231,7 +229,7 @@ class JsonlSink:
                 stored += len(batch)
         os.replace(tmp, archive)
         self._stored[conversation.key] = stored
-        self._save(conversation, "live")
+        self._save(conversation.key, "live")
         backfill.unlink(missing_ok=True)
 
     def add_forward_page(self, conversation: Conversation, page: list[RawMessage]) -> None:
@@ -247,13 +245,13 @@ class JsonlSink:
         """This run is finished with ``conversation``: close it and save its counts."""
         if conversation.key in self._phase:
             self._release(conversation)
-            self._save(conversation, self._phase[conversation.key])
+            self._save(conversation.key, self._phase[conversation.key])
 
     def close(self) -> None:
         for fh in self._open.values():
             fh.close()
         self._open.clear()
         for key, phase in list(self._phase.items()):
-            self._save_key(key, phase)
+            self._save(key, phase)
         self._phase.clear()
         self._stored.clear()
