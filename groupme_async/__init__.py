@@ -1,6 +1,9 @@
 """groupme_async: a typed asyncio client for the GroupMe API."""
 
 from ._client import AsyncGroupMe
+from ._limiter import AdaptiveRateLimiter
+from ._pagination import AsyncPaginator
+from ._requester import InsecureTransportWarning, RateLimiter
 from ._retry import RetryPolicy
 from .errors import (
     APIConnectionError,
@@ -14,6 +17,7 @@ from .errors import (
     PermissionDeniedError,
     RateLimitError,
     ResponseDecodeError,
+    SendOutcomeUnknownError,
     ServerError,
 )
 from .models import (
@@ -51,7 +55,9 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AdaptiveRateLimiter",
     "AsyncGroupMe",
+    "AsyncPaginator",
     "Attachment",
     "AuthenticationError",
     "BadRequestError",
@@ -67,6 +73,7 @@ __all__ = [
     "GroupMeError",
     "GroupMessagesSummary",
     "ImageAttachment",
+    "InsecureTransportWarning",
     "LocationAttachment",
     "Member",
     "MentionsAttachment",
@@ -77,11 +84,13 @@ __all__ = [
     "PollAttachment",
     "Profile",
     "RateLimitError",
+    "RateLimiter",
     "Reaction",
     "ReadReceipt",
     "ReplyAttachment",
     "ResponseDecodeError",
     "RetryPolicy",
+    "SendOutcomeUnknownError",
     "ServerError",
     "ShareUrls",
     "SplitAttachment",

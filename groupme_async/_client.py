@@ -5,12 +5,21 @@ from __future__ import annotations
 import os
 import random
 from types import TracebackType
+from typing import Any
 
 import httpx
 
-from ._constants import DEFAULT_TIMEOUT
-from ._retry import RetryPolicy
-from ._transport import Sleep, Transport
+from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT
+from ._requester import (
+    Clock,
+    RateLimiter,
+    Requester,
+    Settings,
+    Sleep,
+    check_token,
+    family_bases,
+)
+from ._retry import RetryPolicy, check_seconds
 from .resources import (
     Blocks,
     Chats,
@@ -23,17 +32,53 @@ from .resources import (
 )
 
 TOKEN_ENV = "GROUPME_TOKEN"  # noqa: S105 - the variable's name, not a token
+BASE_URL_ENV = "GROUPME_BASE_URL"
+
+_UNSET: Any = object()
+
+
+def _check_settings(
+    timeout: object, retry: object, rate_limiter: object, max_response_bytes: object
+) -> Settings:
+    if not isinstance(retry, RetryPolicy):
+        raise TypeError("retry must be a RetryPolicy")
+    if rate_limiter is not None and not (
+        callable(getattr(rate_limiter, "acquire", None))
+        and callable(getattr(rate_limiter, "report", None))
+    ):
+        raise TypeError("rate_limiter must have acquire() and report(status) methods")
+    if (
+        isinstance(max_response_bytes, bool)
+        or not isinstance(max_response_bytes, int)
+        or max_response_bytes < 1
+    ):
+        raise ValueError(
+            f"max_response_bytes must be a positive integer, got {max_response_bytes!r}"
+        )
+    return Settings(
+        timeout=check_seconds(timeout, "timeout", allow_zero=False),
+        retry=retry,
+        rate_limiter=rate_limiter,  # type: ignore[arg-type]
+        max_response_bytes=max_response_bytes,
+    )
 
 
 class AsyncGroupMe:
     """An asyncio (and trio) client for the GroupMe API.
 
     ``token`` defaults to the ``GROUPME_TOKEN`` environment variable.
-    ``base_url`` points every API family at one origin (v3 at ``/v3``, v4 at
-    ``/v4``, v2 at ``/v2``, images at ``/image``), as
-    :class:`groupme_async.testing.FakeGroupMe` serves them.  ``transport``
-    takes any ``httpx.AsyncBaseTransport`` to run offline.  ``sleep`` replaces
-    the backoff sleep (tests pass a recorder so they never wait).
+    ``base_url`` (default: ``GROUPME_BASE_URL``, else the real hosts) is one
+    origin, such as ``"http://127.0.0.1:8000"``, under which every API family
+    lives (v3 at ``/v3``, v4 at ``/v4``, v2 at ``/v2``, images at
+    ``/image``), as :class:`groupme_async.testing.FakeGroupMe` serves them.
+    ``transport`` takes any ``httpx.AsyncBaseTransport`` to run offline.
+
+    ``timeout`` bounds each network operation, ``retry`` sets the attempts,
+    backoff, the whole call's ``deadline`` and the sends' ``send_window``;
+    ``rate_limiter`` paces every request (see :class:`RateLimiter`);
+    ``max_response_bytes`` caps a body after decompression.  ``sleep``,
+    ``clock`` and ``rng`` replace the backoff sleep, the monotonic clock and
+    the jitter source, so tests never wait.
 
     Use it as an async context manager, or call :meth:`aclose`.
     """
@@ -46,7 +91,10 @@ class AsyncGroupMe:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
+        rate_limiter: RateLimiter | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         sleep: Sleep | None = None,
+        clock: Clock | None = None,
         rng: random.Random | None = None,
     ) -> None:
         if token is None:
@@ -56,47 +104,91 @@ class AsyncGroupMe:
                 f"no GroupMe access token: pass token=... or set {TOKEN_ENV} "
                 "(get one at https://dev.groupme.com)"
             )
-        if not isinstance(token, str) or not token.strip() or any(c in token for c in "\r\n"):
-            raise ValueError("the access token must be a non-empty single-line string")
-        if not isinstance(retry, RetryPolicy | None):
-            raise TypeError("retry must be a RetryPolicy")
-        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-        self._base_url = base_url
-        self._transport = Transport(
-            token.strip(),
-            base_url=base_url,
-            transport=transport,
-            timeout=float(timeout),
-            retry=retry or RetryPolicy(),
-            sleep=sleep,
-            rng=rng,
+        token = check_token(token)
+        if base_url is None:
+            base_url = os.environ.get(BASE_URL_ENV) or None
+        # Only a real network transport carries the token over the wire.
+        networked = transport is None or isinstance(transport, httpx.AsyncHTTPTransport)
+        bases = family_bases(base_url, warn_plain_http=networked)
+        settings = _check_settings(
+            timeout, retry or RetryPolicy(), rate_limiter, max_response_bytes
         )
-        t = self._transport
-        self.users = Users(t)
+        self._base_url = base_url
+        self._owner = True
+        self._setup(
+            Requester(
+                token,
+                bases=bases,
+                client=Requester.make_client(transport),
+                settings=settings,
+                sleep=sleep,
+                clock=clock,
+                rng=rng,
+            )
+        )
+
+    def _setup(self, requester: Requester) -> None:
+        self._requester = r = requester
+        self.users = Users(r)
         """Your account (``/users``, directories, sharing, SMS mode)."""
-        self.pinned_conversations = PinnedConversations(t)
+        self.pinned_conversations = PinnedConversations(r)
         """v4 pinned conversations."""
-        self.chats = Chats(t)
+        self.chats = Chats(r)
         """DM chats (``/chats``)."""
-        self.direct_messages = DirectMessages(t)
+        self.direct_messages = DirectMessages(r)
         """DMs (``/direct_messages``) and read receipts."""
-        self.group_messages = GroupMessages(t)
+        self.group_messages = GroupMessages(r)
         """Group messages (``/groups/:id/messages``)."""
-        self.groups = Groups(t)
+        self.groups = Groups(r)
         """Groups (``/groups``)."""
-        self.messages = Messages(t)
+        self.messages = Messages(r)
         """Single-message operations (delete)."""
-        self.blocks = Blocks(t)
+        self.blocks = Blocks(r)
         """Blocks (``/blocks``)."""
+
+    def with_options(
+        self,
+        *,
+        timeout: float = _UNSET,
+        retry: RetryPolicy = _UNSET,
+        rate_limiter: RateLimiter | None = _UNSET,
+        max_response_bytes: int = _UNSET,
+    ) -> AsyncGroupMe:
+        """A client with some options changed, sharing this one's token and
+        connection pool (closing it does not close the pool; close this one).
+
+        ``gm.with_options(rate_limiter=limiter)`` paces only the calls made
+        through the derived client; ``gm.with_options(retry=RetryPolicy(
+        max_attempts=1))`` turns retries off for them.
+        """
+        current = self._requester.settings
+        settings = _check_settings(
+            current.timeout if timeout is _UNSET else timeout,
+            current.retry if retry is _UNSET else retry,
+            current.rate_limiter if rate_limiter is _UNSET else rate_limiter,
+            current.max_response_bytes if max_response_bytes is _UNSET else max_response_bytes,
+        )
+        derived = object.__new__(AsyncGroupMe)
+        derived._base_url = self._base_url
+        derived._owner = False
+        derived._setup(self._requester.derive(settings))
+        return derived
 
     @property
     def retry(self) -> RetryPolicy:
-        return self._transport.retry
+        """The retry policy in force."""
+        return self._requester.settings.retry
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The rate limiter pacing this client's requests, if any."""
+        return self._requester.settings.rate_limiter
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._transport.aclose()
+        """Close the connection pool (a client from :meth:`with_options`
+        leaves it to the client it came from)."""
+        if self._owner:
+            await self._requester.aclose()
 
     async def __aenter__(self) -> AsyncGroupMe:
         return self

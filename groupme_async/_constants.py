@@ -1,8 +1,6 @@
-"""Every number the transport and the retry loop use, in one place."""
+"""Every number the requester and the retry loop use, in one place."""
 
 from __future__ import annotations
-
-import httpx
 
 #: The real hosts, by API family.  ``base_url=`` replaces all of them with one
 #: origin and the prefixes in ``FAMILY_PREFIXES``.
@@ -18,9 +16,19 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_BASE_DELAY = 0.5
 DEFAULT_MAX_DELAY = 30.0
+#: A whole call (every attempt, wait and body read) ends by then.
+DEFAULT_DEADLINE = 300.0
+#: GroupMe refuses a repeated ``source_guid`` for one minute.  A send makes
+#: no attempt later than this after its first began, so a retry can never
+#: arrive after the window has closed and post the message a second time.
+DUPLICATE_WINDOW = 60.0
+DEFAULT_SEND_WINDOW = 50.0
 #: A ``Retry-After`` longer than this is not slept through: the error is raised
 #: so the caller can decide (GroupMe has been seen asking for minutes).
 MAX_RETRY_AFTER = 300.0
+
+#: Response bodies are read up to this many bytes (after decompression).
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 2**20
 
 #: Rate-limit statuses; every 5xx is retried too (a proxy in front of
 #: GroupMe answers 502/520-524 as often as GroupMe answers 500/503).
@@ -35,5 +43,4 @@ MAX_TEXT_LENGTH = 1000
 LANDED_LOOKBACK_SECONDS = 300
 LANDED_LOOKBACK_PAGES = 10
 
-DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=10)
 USER_AGENT = "groupme_async/0.1"

@@ -13,11 +13,17 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.cols import is_sequence, list_structure_factory
+from cattrs.cols import (
+    homogenous_tuple_structure_factory,
+    is_sequence,
+    list_structure_factory,
+)
 
+from ._ids import chat_id
 from .errors import ResponseDecodeError
 from .models import (
     Attachment,
+    Chat,
     EmojiAttachment,
     EventAttachment,
     FileAttachment,
@@ -104,16 +110,25 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(datetime, _structure_datetime)
 
-    def null_tolerant_list(cl: Any) -> Any:
+    def null_tolerant_sequence(cl: Any) -> Any:
         # Some endpoints send null for an empty list (favorited_by, tags).
-        base = list_structure_factory(cl, conv)
+        is_tuple = getattr(cl, "__origin__", None) is tuple
+        base = (homogenous_tuple_structure_factory if is_tuple else list_structure_factory)(
+            cl, conv
+        )
+        empty: Any = () if is_tuple else []
 
-        def structure_list(value: Any, _: Any) -> Any:
-            return [] if value is None else base(value, cl)
+        def structure_sequence(value: Any, _: Any) -> Any:
+            if value is None:
+                return empty
+            if isinstance(value, str | bytes | dict):
+                # A string is a sequence too: never a tuple of its characters.
+                raise TypeError(f"expected a list, got {type(value).__name__}")
+            return base(value, cl)
 
-        return structure_list
+        return structure_sequence
 
-    conv.register_structure_hook_factory(is_sequence, null_tolerant_list)
+    conv.register_structure_hook_factory(is_sequence, null_tolerant_sequence)
     conv.register_unstructure_hook(datetime, _unstructure_datetime)
 
     def structure_attachment(value: Any, _: Any) -> Any:
@@ -143,7 +158,33 @@ def _make_converter() -> cattrs.Converter:
     for cls in (*ATTACHMENT_TYPES.values(), UnknownAttachment):
         conv.register_unstructure_hook(cls, unstructure_attachment)
     conv.register_structure_hook(Message, _message_hook(conv, structure_attachment))
+    conv.register_structure_hook(Chat, _chat_hook(conv.get_structure_hook(Chat)))
     return conv
+
+
+def _chat_hook(generated: Callable[[Any, Any], Chat]) -> Callable[[Any, Any], Chat]:
+    """``/chats`` answers carry no chat id; it is the last message's
+    ``conversation_id``, or failing that its sender and recipient."""
+
+    def structure_chat(d: Any, cl: Any) -> Chat:
+        if isinstance(d, dict) and "id" not in d:
+            d = {**d, "id": _chat_id_of(d.get("last_message"))}
+        return generated(d, cl)
+
+    return structure_chat
+
+
+def _chat_id_of(last: Any) -> str:
+    """The chat id read from its last message, or ``""`` when it has none (the
+    resource then completes it from your own user id)."""
+    if isinstance(last, dict):
+        cid = last.get("conversation_id")
+        if isinstance(cid, str) and cid:
+            return cid
+        pair = [last.get("sender_id"), last.get("recipient_id")]
+        if all(isinstance(p, str | int) and not isinstance(p, bool) for p in pair):
+            return chat_id(str(pair[0]), str(pair[1]))
+    return ""
 
 
 def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any]) -> Any:
@@ -158,12 +199,12 @@ def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any])
     """
     reaction = conv.get_structure_hook(Reaction)
 
-    def ids(values: Any) -> list[str]:
+    def ids(values: Any) -> tuple[str, ...]:
         if values.__class__ is not list:
             if values is None:
-                return []
+                return ()
             raise TypeError("expected a list of ids")
-        return [v if v.__class__ is str else _structure_str(v, str) for v in values]
+        return tuple(v if v.__class__ is str else _structure_str(v, str) for v in values)
 
     def structure_message(d: Any, _: Any) -> Message:
         if d.__class__ is not dict:
@@ -231,7 +272,9 @@ def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any])
             user_id=user_id,
             name=name,
             text=body,
-            attachments=[attachment(a, Attachment) for a in attachments] if attachments else [],
+            attachments=tuple([attachment(a, Attachment) for a in attachments])
+            if attachments
+            else (),
             favorited_by=ids(get("favorited_by")),
             source_guid=source_guid,
             avatar_url=avatar_url,
@@ -244,7 +287,7 @@ def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any])
             pinned_by=pinned_by,
             pinned_at=None if pinned_at is None else _structure_datetime(pinned_at, datetime),
             platform=platform,
-            reactions=[reaction(r, Reaction) for r in reactions] if reactions else [],
+            reactions=tuple([reaction(r, Reaction) for r in reactions]) if reactions else (),
             updated_at=None if updated_at is None else _structure_datetime(updated_at, datetime),
             deleted_at=None if deleted_at is None else _structure_datetime(deleted_at, datetime),
             event=event,
@@ -275,6 +318,7 @@ def structure_list(data: Any, cls: type[T], endpoint: str) -> list[T]:
         raise ResponseDecodeError(endpoint, f"not a valid {cls.__name__}: {exc!r}") from None
 
 
-def unstructure_attachment(attachment: Attachment) -> dict[str, Any]:
-    result: dict[str, Any] = converter.unstructure(attachment)
+def unstructure(value: Any) -> dict[str, Any]:
+    """A model back in GroupMe's JSON shape."""
+    result: dict[str, Any] = converter.unstructure(value)
     return result

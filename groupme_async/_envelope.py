@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -67,28 +68,54 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, seconds)
 
 
-def _errors_from(payload: Any) -> list[str]:
+#: Server text copied into an exception: at most this many errors, each cut
+#: to this many characters.
+MAX_ERRORS = 10
+MAX_ERROR_CHARS = 300
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean_text(text: str, secret: str | None = None) -> str:
+    """Server-sent ``text`` made safe for an exception message or a log line:
+    ``secret`` (the token, if the server echoes it) redacted, control
+    characters escaped (no forged log lines, no terminal escapes), and the
+    length capped."""
+    if secret:
+        text = text.replace(secret, "[REDACTED]")
+    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    if len(text) > MAX_ERROR_CHARS:
+        text = text[:MAX_ERROR_CHARS] + "..."
+    return text
+
+
+def _errors_from(payload: Any, secret: str | None) -> list[str]:
     if not isinstance(payload, Mapping):
         return []
     meta = payload.get("meta")
     if not isinstance(meta, Mapping):
         return []
     errors = meta.get("errors")
-    if isinstance(errors, list):
-        return [str(e) for e in errors]
     if isinstance(errors, str):
-        return [errors]
-    return []
+        errors = [errors]
+    if not isinstance(errors, list):
+        return []
+    return [clean_text(str(e), secret) for e in errors[:MAX_ERRORS]]
 
 
-def _loads(body: bytes) -> Any:
-    # orjson parses a page of messages in under half the time of json; the
-    # stdlib parser is the fallback for what orjson refuses (integers wider
-    # than 64 bits, which JSON allows).
+def loads(body: bytes) -> Any:
+    """Parse JSON; ``ValueError`` for anything that is not (too deep included).
+
+    orjson parses a page of messages in under half the time of json; the
+    stdlib parser is the fallback for what orjson refuses that JSON allows:
+    integers wider than 64 bits, which stay exact integers, never floats.
+    """
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
-        return json.loads(body)
+        try:
+            return json.loads(body)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
 
 
 def decode(
@@ -97,11 +124,14 @@ def decode(
     body: bytes,
     *,
     endpoint: str,
+    secret: str | None = None,
 ) -> Any:
     """Return the unwrapped ``response`` data, or an exception instance to raise.
 
     Successful bodies may come with the envelope (``{"response", "meta"}``) or
-    without it (some v2 answers and recordings); both are accepted.
+    without it (some v2 answers and recordings); both are accepted.  Error
+    text from the server is cleaned by :func:`clean_text` (``secret`` is
+    redacted from it).
     """
     if status in (204, 304):
         return NO_CONTENT
@@ -109,7 +139,7 @@ def decode(
         if not body.strip():
             return NO_CONTENT
         try:
-            payload = _loads(body)
+            payload = loads(body)
         except ValueError as exc:
             return ResponseDecodeError(endpoint, f"body is not JSON ({exc.__class__.__name__})")
         if isinstance(payload, dict) and "meta" in payload and "response" in payload:
@@ -118,12 +148,12 @@ def decode(
     payload = None
     if body.strip():
         try:
-            payload = _loads(body)
+            payload = loads(body)
         except ValueError:
             payload = None  # an HTML page from a proxy: keep the status, drop the body
     retry_after = parse_retry_after(headers.get("retry-after"))
     return error_class(status)(
-        status, _errors_from(payload), endpoint=endpoint, retry_after=retry_after
+        status, _errors_from(payload, secret), endpoint=endpoint, retry_after=retry_after
     )
 
 

@@ -38,7 +38,24 @@ def check_conversation_id(value: object, name: str = "conversation_id") -> str:
     return check_id(value, name)
 
 
+def chat_id(user_id: str, other_user_id: str) -> str:
+    """The DM chat id of two users: ``"<lower id>+<higher id>"``, numerically."""
+    return "+".join(sorted((user_id, other_user_id), key=lambda x: (len(x), x)))
+
+
 def id_key(message_id: str) -> int:
     """Numeric order of message ids (they grow with time)."""
     # isdigit() alone accepts "²" and other non-ASCII digits that int() refuses.
     return int(message_id) if message_id.isascii() and message_id.isdigit() else -1
+
+
+#: Path placeholders that are not plain digit ids, and their checks.
+_PATH_RULES = {
+    "chat_id": check_chat_id,
+    "conversation_id": check_conversation_id,
+}
+
+
+def check_path_param(name: str, value: object) -> str:
+    """``value`` checked for the path placeholder ``name`` (default: digits)."""
+    return _PATH_RULES.get(name, check_id)(value, name)

@@ -1,57 +1,102 @@
 """The conversation engine shared by group messages and direct messages.
 
-The two APIs differ only in a path, a parameter and a couple of JSON keys
-(:class:`ConversationKind`); listing, cursor walks, ``since`` and the
+The two APIs differ only in their routes, how the conversation is named
+(a path id or a query parameter) and a couple of JSON keys
+(:class:`MessageEndpoints`); listing, cursor walks, ``since`` and the
 exactly-once send are written once, here.
 """
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import attrs
 
-from ._constants import (
-    LANDED_LOOKBACK_PAGES,
-    LANDED_LOOKBACK_SECONDS,
-    MAX_PAGE_LIMIT,
-    MAX_TEXT_LENGTH,
-)
-from ._convert import structure, structure_list, unstructure_attachment
-from ._envelope import NO_CONTENT, expect_dict
+from ._constants import LANDED_LOOKBACK_PAGES, MAX_PAGE_LIMIT, MAX_TEXT_LENGTH
+from ._convert import structure, structure_list, unstructure
 from ._ids import check_id
-from ._pagination import Direction, RawMessage, walk_messages
-from ._transport import LANDED, Transport
-from .errors import ConflictError, ResponseDecodeError
+from ._pagination import (
+    AsyncPaginator,
+    Direction,
+    RawMessage,
+    RawPage,
+    identity,
+    walk_messages,
+)
+from ._requester import AttemptLog, Requester
+from ._routes import (
+    DMS_CREATE,
+    DMS_LIST,
+    GROUP_MESSAGES_CREATE,
+    GROUP_MESSAGES_LIST,
+    Bound,
+    Route,
+)
+from .errors import ConflictError, GroupMeError, ResponseDecodeError, SendOutcomeUnknownError
 from .models import Attachment, Message, MessagePage
+
+RawBody = dict[str, Any] | None
 
 
 @attrs.frozen
-class ConversationKind:
-    """How one family of conversations is addressed."""
+class MessageEndpoints:
+    """How one kind of conversation's messages are addressed."""
 
-    name: str
+    list_route: Route[RawBody]
+    create_route: Route[RawBody]
     list_key: str
+    """The answer's key holding the messages."""
     send_key: str
+    """The send body's top-level key."""
+    query_id: str | None
+    """The query parameter naming the conversation, when the path does not."""
+    send_extra: str | None
+    """The body field naming the conversation in a send, when the path does not."""
 
-    def path(self, conversation_id: str) -> str:
-        return f"/groups/{conversation_id}/messages" if self.name == "group" else "/direct_messages"
+    def target(self, conversation_id: object, name: str) -> _Target:
+        """Validated routes and parameters for one conversation."""
+        if self.query_id is None:
+            path_id = {self.list_route.placeholders[0]: conversation_id}
+            return _Target(
+                check_id(conversation_id, name),
+                self.list_route.bind(**path_id),
+                self.create_route.bind(**path_id),
+                {},
+            )
+        cid = check_id(conversation_id, name)
+        return _Target(cid, self.list_route.bind(), self.create_route.bind(), {self.query_id: cid})
 
-    def params(self, conversation_id: str) -> dict[str, str | int]:
-        return {} if self.name == "group" else {"other_user_id": conversation_id}
 
-    def send_fields(self, conversation_id: str) -> dict[str, Any]:
-        return {} if self.name == "group" else {"recipient_id": conversation_id}
-
-
-GROUP = ConversationKind("group", list_key="messages", send_key="message")
-DIRECT = ConversationKind("direct", list_key="direct_messages", send_key="direct_message")
+@attrs.frozen
+class _Target:
+    id: str
+    list: Bound[RawBody]
+    create: Bound[RawBody]
+    params: dict[str, str | int]
 
 
-def check_limit(limit: int) -> int:
+GROUP = MessageEndpoints(
+    GROUP_MESSAGES_LIST,
+    GROUP_MESSAGES_CREATE,
+    list_key="messages",
+    send_key="message",
+    query_id=None,
+    send_extra=None,
+)
+DIRECT = MessageEndpoints(
+    DMS_LIST,
+    DMS_CREATE,
+    list_key="direct_messages",
+    send_key="direct_message",
+    query_id="other_user_id",
+    send_extra="recipient_id",
+)
+
+
+def check_limit(limit: object) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_LIMIT:
         raise ValueError(f"limit must be an integer from 1 to {MAX_PAGE_LIMIT}, got {limit!r}")
     return limit
@@ -62,53 +107,63 @@ def check_text(text: str | None, attachments: Sequence[Attachment]) -> None:
         raise ValueError(f"text must be a string, got {type(text).__name__}")
     if len(text or "") > MAX_TEXT_LENGTH:
         raise ValueError(f"text is {len(text or '')} characters; GroupMe allows {MAX_TEXT_LENGTH}")
+    if isinstance(attachments, str | bytes) or not isinstance(attachments, Sequence):
+        raise TypeError("attachments must be a list of attachment objects")
     if not text and not attachments:
         raise ValueError("a message needs text or at least one attachment")
 
 
-class ConversationEngine:
-    """Listing, walking and sending for one :class:`ConversationKind`."""
+def _cursor(before_id: object, after_id: object) -> tuple[Direction, str | None]:
+    if before_id is not None and after_id is not None:
+        raise ValueError("give before_id or after_id, not both")
+    if after_id is not None:
+        return "after", check_id(after_id, "after_id")
+    return "before", None if before_id is None else check_id(before_id, "before_id")
 
-    def __init__(self, transport: Transport, kind: ConversationKind) -> None:
-        self._t = transport
-        self.kind = kind
-        self._endpoint = f"GET {kind.path(':id')}"
 
-    async def fetch(self, conversation_id: str, params: dict[str, str | int]) -> dict[str, Any]:
-        """One raw page: ``{"messages": [...], "count": ..., "read_receipt": ...}``."""
-        kind = self.kind
-        data = await self._t.request(
-            "GET",
-            "v3",
-            kind.path(conversation_id),
-            endpoint=self._endpoint,
-            params={**kind.params(conversation_id), **params},
-        )
-        if data is NO_CONTENT:
-            return {"messages": [], "count": None, "read_receipt": None}
-        body = expect_dict(data, self._endpoint)
-        messages = body.get(kind.list_key)
-        if messages is None:
-            messages = []
+class MessagesEngine:
+    """Listing, walking and sending for one :class:`MessageEndpoints`."""
+
+    def __init__(self, requester: Requester, endpoints: MessageEndpoints, id_name: str) -> None:
+        self._r = requester
+        self._e = endpoints
+        self._id_name = id_name
+        self._label = endpoints.list_route.label
+
+    def target(self, conversation_id: object) -> _Target:
+        return self._e.target(conversation_id, self._id_name)
+
+    async def _get(self, target: _Target, params: dict[str, str | int]) -> RawBody:
+        return await self._r.call(target.list, params={**target.params, **params})
+
+    def _messages_of(self, body: dict[str, Any]) -> list[RawMessage] | None:
+        messages = body.get(self._e.list_key)
         # Each message's shape is checked where it is used: ids by the walk,
         # the rest by the converter.
-        if not isinstance(messages, list):
-            raise ResponseDecodeError(
-                self._endpoint, f"{kind.list_key!r} is not a list of messages"
-            )
-        return {
-            "messages": messages,
-            "count": body.get("count"),
-            "read_receipt": body.get("read_receipt"),
-        }
+        if messages is not None and not isinstance(messages, list):
+            raise ResponseDecodeError(self._label, f"{self._e.list_key!r} is not a list")
+        return messages
+
+    async def _fetch(self, target: _Target, params: dict[str, str | int]) -> RawPage:
+        body = await self._get(target, params)
+        if body is None:  # 304 Not Modified: nothing in this direction
+            return RawPage([], end=True)
+        messages = self._messages_of(body)
+        if messages is None:
+            return RawPage([], end=False)  # malformed: asked again, then an error
+        # A 200 with no messages ends a forward walk (GroupMe answers so past
+        # the newest message) or an unanchored one (an empty conversation);
+        # in the middle of a walk back it is suspect, not the end.
+        end = not messages and ("after_id" in params or "before_id" not in params)
+        return RawPage(messages, end)
 
     async def page(
         self,
-        conversation_id: str,
+        target: _Target,
         *,
-        before_id: str | None,
-        since_id: str | None,
-        after_id: str | None,
+        before_id: object,
+        since_id: object,
+        after_id: object,
         limit: int,
     ) -> MessagePage:
         cursors = {
@@ -124,109 +179,127 @@ class ConversationEngine:
             raise ValueError(
                 f"give at most one of before_id, since_id, after_id; got {sorted(cursors)}"
             )
-        raw = await self.fetch(conversation_id, {"limit": check_limit(limit), **cursors})
-        return structure(raw, MessagePage, self._endpoint)
+        body = await self._get(target, {"limit": check_limit(limit), **cursors})
+        if body is None:
+            return MessagePage(messages=())
+        raw = {
+            "messages": self._messages_of(body) or [],
+            "count": body.get("count"),
+            "read_receipt": body.get("read_receipt"),
+        }
+        return structure(raw, MessagePage, self._label)
 
-    def pages(
-        self,
-        conversation_id: str,
-        *,
-        direction: Direction,
-        cursor: str | None,
-        limit: int,
-        prefetch: bool = True,
-    ) -> AsyncGenerator[list[RawMessage], None]:
-        """Raw pages in walk order (the export writes them as GroupMe sent them)."""
-        check_limit(limit)
-        if cursor is not None:
-            cursor = check_id(cursor, f"{direction}_id")
-
-        async def fetch(params: dict[str, str | int]) -> list[RawMessage]:
-            messages: list[RawMessage] = (await self.fetch(conversation_id, params))["messages"]
-            return messages
-
+    def _walk(
+        self, target: _Target, direction: Direction, cursor: str | None, limit: int, prefetch: bool
+    ) -> Any:
         return walk_messages(
-            fetch,
+            partial(self._fetch, target),
             direction=direction,
             cursor=cursor,
             limit=limit,
-            endpoint=self._endpoint,
+            endpoint=self._label,
             prefetch=prefetch,
         )
 
-    async def iter(
+    def iter(
         self,
-        conversation_id: str,
+        conversation_id: object,
         *,
-        before_id: str | None,
-        after_id: str | None,
-        limit: int,
-    ) -> AsyncIterator[Message]:
-        if before_id is not None and after_id is not None:
-            raise ValueError("give before_id or after_id, not both")
-        direction: Direction = "after" if after_id is not None else "before"
-        async for page in self.pages(
-            conversation_id,
-            direction=direction,
-            cursor=after_id if after_id is not None else before_id,
-            limit=limit,
-        ):
-            for message in structure_list(page, Message, self._endpoint):
-                yield message
+        before_id: object = None,
+        after_id: object = None,
+        limit: int = MAX_PAGE_LIMIT,
+        max_items: int | None = None,
+        raw: bool = False,
+    ) -> AsyncPaginator[Any]:
+        """A walk by ``before_id`` (newest first) or ``after_id`` (oldest first)."""
+        target = self.target(conversation_id)
+        direction, cursor = _cursor(before_id, after_id)
+        check_limit(limit)
+        convert = identity if raw else partial(structure_list, cls=Message, endpoint=self._label)
+        return AsyncPaginator(
+            self._walk(target, direction, cursor, limit, prefetch=True),
+            convert,
+            max_items=max_items,
+        )
 
     async def send(
         self,
-        conversation_id: str,
+        conversation_id: object,
         text: str | None,
         attachments: Sequence[Attachment],
         source_guid: str | None,
     ) -> Message:
+        target = self.target(conversation_id)
         check_text(text, attachments)
         if source_guid is None:
             source_guid = str(uuid.uuid4())
         elif not isinstance(source_guid, str) or not source_guid:
             raise ValueError("source_guid must be a non-empty string")
-        body: dict[str, Any] = {
-            "source_guid": source_guid,
-            **self.kind.send_fields(conversation_id),
-            "attachments": [unstructure_attachment(a) for a in attachments],
-        }
+        body: dict[str, Any] = {"source_guid": source_guid}
+        if self._e.send_extra is not None:
+            body[self._e.send_extra] = target.id
+        body["attachments"] = [unstructure(a) for a in attachments]
         if text:
             body["text"] = text
-        endpoint = f"POST {self.kind.path(':id')}"
-        started = time.time()
-        data = await self._t.request(
-            "POST",
-            "v3",
-            self.kind.path(conversation_id),
-            endpoint=endpoint,
-            json={self.kind.send_key: body},
-            conflict_means_landed=True,
-        )
-        if data is LANDED:
-            return await self._find_landed(conversation_id, source_guid, started)
-        return structure(expect_dict(data, endpoint, "message"), Message, endpoint)
+        route = target.create.route
+        log = AttemptLog()
+        try:
+            data = await self._r.call(
+                target.create,
+                json={self._e.send_key: body},
+                log=log,
+                window=self._r.retry.send_window,
+            )
+        except ConflictError:
+            if log.attempts == 1:
+                raise  # this very guid was used within the last minute
+            # A retry was refused as a duplicate: an earlier attempt landed
+            # and only its answer was lost.  Return that message.
+            found = await self.find_sent(target.id, source_guid)
+            if found is None:
+                raise ConflictError(
+                    409,
+                    [f"the send landed (409 on retry) but source_guid {source_guid} was not found"],
+                    endpoint=route.label,
+                ) from None
+            return found
+        except GroupMeError as exc:
+            if log.maybe_processed:
+                raise SendOutcomeUnknownError(
+                    f"{route.label}: gave up after {log.attempts} attempts, and an earlier "
+                    f"attempt may have posted the message (source_guid {source_guid}); look it "
+                    "up with find_sent() before sending again",
+                    source_guid=source_guid,
+                    conversation_id=target.id,
+                ) from exc
+            raise
+        if data is None:
+            raise ResponseDecodeError(route.label, "the answer had no body")
+        # The seed documents a DM's answer under "message"; clients written
+        # against the live service read "direct_message".  Accept either.
+        message = data.get("message", data.get("direct_message"))
+        return structure(message, Message, route.label)
 
-    async def _find_landed(self, conversation_id: str, source_guid: str, started: float) -> Message:
-        # The send was retried and GroupMe said 409: the first attempt was
-        # stored.  It is among the newest messages; find it by its guid.
-        oldest_wanted = started - LANDED_LOOKBACK_SECONDS
-        pages = 0
+    async def find_sent(
+        self, conversation_id: object, source_guid: str, *, max_pages: int = LANDED_LOOKBACK_PAGES
+    ) -> Message | None:
+        """The message sent with ``source_guid`` among the newest
+        ``max_pages`` x 100, or ``None``."""
+        target = self.target(conversation_id)
+        if not isinstance(source_guid, str) or not source_guid:
+            raise ValueError("source_guid must be a non-empty string")
+        if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
+            raise ValueError(f"max_pages must be a positive integer, got {max_pages!r}")
         # No prefetch: the message is almost always on the first page.
-        async for page in self.pages(
-            conversation_id, direction="before", cursor=None, limit=MAX_PAGE_LIMIT, prefetch=False
-        ):
-            for raw in page:
-                if raw.get("source_guid") == source_guid:
-                    return structure(raw, Message, self._endpoint)
-            pages += 1
-            created = page[-1].get("created_at")
-            if pages >= LANDED_LOOKBACK_PAGES or (
-                isinstance(created, int | float) and created < oldest_wanted
-            ):
-                break
-        raise ConflictError(
-            409,
-            [f"the send landed (409 on retry) but source_guid {source_guid} was not found"],
-            endpoint=f"POST {self.kind.path(':id')}",
-        )
+        pages = self._walk(target, "before", None, MAX_PAGE_LIMIT, prefetch=False)
+        paginator: AsyncPaginator[RawMessage] = AsyncPaginator(pages, identity)
+        async with paginator:
+            seen = 0
+            async for page in paginator.pages():
+                for raw in page:
+                    if raw.get("source_guid") == source_guid:
+                        return structure(raw, Message, self._label)
+                seen += 1
+                if seen >= max_pages:
+                    break
+        return None

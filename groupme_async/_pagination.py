@@ -1,25 +1,165 @@
-"""The pagination engine every resource shares.
+"""The pagination engine every resource shares, and its public handle.
 
-Paginators here only know how to ask for the next chunk: a ``fetch`` callable
-does the HTTP and returns raw items; the engine decides the next cursor and
-when to stop.  Stopping never relies on ``count`` (deleted messages make it
-unreachable): a message walk ends on a 304 or an empty page, a page walk on
-an empty page.
+Paginators here only know how to ask for the next chunk: a ``fetch``
+callable does the HTTP and returns raw items; the engine decides the next
+cursor and when to stop.  Stopping never relies on ``count`` (deleted
+messages make it unreachable): a message walk ends on the API's
+end-of-history signal, a page walk on an empty page.  A server that repeats
+itself, or a cursor that does not move, ends a walk with a
+:class:`~groupme_async.ResponseDecodeError` instead of looping or silently
+stopping short.
+
+:class:`AsyncPaginator` is what every listing returns: it wraps one of these
+async generators and closes it.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Coroutine, Hashable
-from typing import Any, Literal, TypeVar
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Hashable
+from types import TracebackType
+from typing import Any, Generic, Literal, TypeVar
+
+import attrs
 
 from ._ids import id_key
 from .errors import ResponseDecodeError
 
 T = TypeVar("T")
 RawMessage = dict[str, Any]
-FetchMessages = Callable[[dict[str, str | int]], Awaitable[list[RawMessage]]]
 Direction = Literal["before", "after"]
+
+#: A page that is empty in the middle of a walk back, or that does not move
+#: the cursor, is asked for again this many times before the walk fails.
+SUSPECT_PAGE_RETRIES = 2
+
+
+@attrs.frozen
+class RawPage:
+    """What one message-page request answered."""
+
+    messages: list[RawMessage]
+    end: bool
+    """The API said there is nothing more in this direction (a 304, or for
+    a forward walk a 200 with no messages)."""
+
+
+FetchMessages = Callable[[dict[str, str | int]], Awaitable[RawPage]]
+
+
+class AsyncPaginator(Generic[T]):
+    """Every item of a listing, fetched a page at a time.
+
+    ``async for item in paginator`` yields items; ``async for page in
+    paginator.pages()`` yields each page as a list (the two share one walk,
+    so a loop over ``pages()`` continues where an item loop stopped).
+    ``max_items`` caps the total.  Use it as an async context manager, or
+    call :meth:`aclose`, to end a walk early: that closes everything
+    underneath, including a request made ahead of time.  Arguments were
+    checked when the listing was called; nothing is requested until the
+    first item or page is asked for.
+    """
+
+    __slots__ = ("_buffer", "_convert", "_done", "_index", "_left", "_pages")
+
+    def __init__(
+        self,
+        pages: AsyncGenerator[list[Any], None],
+        convert: Callable[[list[Any]], list[T]],
+        *,
+        max_items: int | None = None,
+    ) -> None:
+        if max_items is not None and (
+            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
+        ):
+            raise ValueError(f"max_items must be None or an integer >= 0, got {max_items!r}")
+        self._pages = pages
+        self._convert = convert
+        self._left = max_items
+        self._buffer: list[T] = []
+        self._index = 0
+        self._done = False
+
+    def __aiter__(self) -> AsyncPaginator[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        while self._index >= len(self._buffer):
+            self._buffer = await self._next_page()
+            self._index = 0
+        item = self._buffer[self._index]
+        self._index += 1
+        return item
+
+    def pages(self) -> _Pages[T]:
+        """The remaining items, a page (a list) at a time."""
+        return _Pages(self)
+
+    async def _next_page(self) -> list[T]:
+        if self._done or self._left == 0:
+            await self.aclose()
+            raise StopAsyncIteration
+        try:
+            raw = await self._pages.__anext__()
+        except StopAsyncIteration:
+            self._done = True
+            raise
+        page = self._convert(raw)
+        if self._left is not None:
+            page = page[: self._left]
+            self._left -= len(page)
+        return page
+
+    async def _rest_of_page(self) -> list[T]:
+        if self._index < len(self._buffer):
+            rest = self._buffer[self._index :]
+            self._buffer, self._index = [], 0
+            return rest
+        return await self._next_page()
+
+    async def aclose(self) -> None:
+        """Stop the walk and release what it holds (idempotent)."""
+        self._done = True
+        self._buffer, self._index = [], 0
+        await self._pages.aclose()
+
+    async def __aenter__(self) -> AsyncPaginator[T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        state = "done" if self._done else "open"
+        return f"<AsyncPaginator {state}>"
+
+
+class _Pages(Generic[T]):
+    """``AsyncPaginator.pages()``: an iterator object, not a generator, so
+    breaking out of it leaves nothing to finalize."""
+
+    __slots__ = ("_paginator",)
+
+    def __init__(self, paginator: AsyncPaginator[T]) -> None:
+        self._paginator = paginator
+
+    def __aiter__(self) -> _Pages[T]:
+        return self
+
+    async def __anext__(self) -> list[T]:
+        return await self._paginator._rest_of_page()
+
+
+def identity(page: list[T]) -> list[T]:
+    return page
+
+
+# --- message walks (before_id / after_id) ------------------------------------
 
 
 def _slow_key(message: Any) -> int:
@@ -69,7 +209,10 @@ async def walk_messages(
 
     Each page is put in the promised order and anything not strictly past
     the cursor is dropped, so a server that repeats the cursor message or
-    overlaps pages cannot make a message appear twice or the walk loop.
+    overlaps pages cannot make a message appear twice.  The walk ends only
+    on the API's end signal (``RawPage.end``); a page that is empty without
+    it, or that does not move the cursor, is asked for again, then ends the
+    walk with a ``ResponseDecodeError``: never a silently short history.
 
     With ``prefetch``, the next page is requested before this one is
     yielded; a caller that stops early has cost one unneeded request.
@@ -78,10 +221,16 @@ async def walk_messages(
     param = f"{direction}_id"
     bound = id_key(cursor) if cursor is not None else None
     ahead = _Prefetch(fetch, prefetch)
-    await ahead.start({"limit": limit} if cursor is None else {"limit": limit, param: cursor})
+    params: dict[str, str | int] = (
+        {"limit": limit} if cursor is None else {"limit": limit, param: cursor}
+    )
+    suspect = 0
+    await ahead.start(params)
     try:
         while True:
-            page = await ahead.result()
+            answer = await ahead.result()
+            page = answer.messages
+            answered = len(page)
             keys = _in_walk_order(page, descending, endpoint)
             if bound is not None:
                 # In walk order, anything not past the cursor can only lead.
@@ -94,12 +243,27 @@ async def walk_messages(
                     del page[:skip]
                     del keys[:skip]
             if not page:
-                return
+                if answer.end:
+                    return
+                suspect += 1
+                if suspect > SUSPECT_PAGE_RETRIES:
+                    what = (
+                        "only messages already seen (the cursor did not move)"
+                        if answered
+                        else "an empty page without the end-of-history signal"
+                    )
+                    raise ResponseDecodeError(
+                        endpoint, f"{param}={params.get(param)} answered {what}, {suspect} times"
+                    )
+                await ahead.start(params)
+                continue
+            suspect = 0
             cursor = str(page[-1]["id"])
             bound = keys[-1]
+            params = {"limit": limit, param: cursor}
             # The next cursor is known before the caller touches this page:
             # ask for the next page now, so the server works while we decode.
-            await ahead.start({"limit": limit, param: cursor})
+            await ahead.start(params)
             yield page
     finally:
         ahead.discard()
@@ -123,8 +287,8 @@ class _Prefetch:
     def __init__(self, fetch: FetchMessages, enabled: bool) -> None:
         self._fetch = fetch
         self._enabled = enabled
-        self._task: asyncio.Future[list[RawMessage]] | None = None
-        self._coro: Coroutine[Any, Any, list[RawMessage]] | None = None
+        self._task: asyncio.Future[RawPage] | None = None
+        self._coro: Coroutine[Any, Any, RawPage] | None = None
 
     async def start(self, params: dict[str, str | int]) -> None:
         coro = _call(self._fetch, params)
@@ -141,7 +305,7 @@ class _Prefetch:
         else:
             self._coro = coro
 
-    async def result(self) -> list[RawMessage]:
+    async def result(self) -> RawPage:
         task, coro = self._task, self._coro
         self._task = self._coro = None
         if task is not None:
@@ -166,23 +330,30 @@ def _on_asyncio() -> bool:
     return True
 
 
-async def _call(fetch: FetchMessages, params: dict[str, str | int]) -> list[RawMessage]:
+async def _call(fetch: FetchMessages, params: dict[str, str | int]) -> RawPage:
     return await fetch(params)
 
 
-def _consume(task: asyncio.Future[list[RawMessage]]) -> None:
+def _consume(task: asyncio.Future[RawPage]) -> None:
     if not task.cancelled():
         task.exception()
+
+
+# --- page-numbered listings (/groups, /chats) -----------------------------------
 
 
 async def walk_pages(
     fetch: Callable[[int], Awaitable[list[T]]],
     key: Callable[[T], Hashable],
-) -> AsyncIterator[T]:
-    """Yield every item of a page-numbered listing, each once.
+    *,
+    endpoint: str,
+) -> AsyncGenerator[list[T], None]:
+    """Yield every page of a page-numbered listing, each item once.
 
     Listings sorted by ``updated_at`` shift while they are read; an item that
-    moves to a later page is not yielded again.
+    moves to a later page is not yielded again.  A non-empty page with
+    nothing new means the server is not paging (it ignores ``page``): the
+    walk ends with a ``ResponseDecodeError`` rather than looping forever.
     """
     seen: set[Hashable] = set()
     page = 1
@@ -190,9 +361,15 @@ async def walk_pages(
         items = await fetch(page)
         if not items:
             return
+        fresh = []
         for item in items:
             k = key(item)
             if k not in seen:
                 seen.add(k)
-                yield item
+                fresh.append(item)
+        if not fresh:
+            raise ResponseDecodeError(
+                endpoint, f"page {page} repeated only items already seen: the server is not paging"
+            )
+        yield fresh
         page += 1

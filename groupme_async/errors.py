@@ -21,6 +21,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseDecodeError",
+    "SendOutcomeUnknownError",
     "ServerError",
 ]
 
@@ -85,7 +86,16 @@ class ServerError(APIError):
 
 
 class APIConnectionError(GroupMeError):
-    """The request never got an HTTP answer (DNS, refused, reset, ...)."""
+    """The request never got an HTTP answer (DNS, refused, reset, ...).
+
+    ``sent`` is ``False`` when the request certainly never reached the
+    server (the connection was refused or never made), so it cannot have
+    been acted on.
+    """
+
+    def __init__(self, message: str, *, sent: bool = True) -> None:
+        super().__init__(message)
+        self.sent = sent
 
 
 class APITimeoutError(APIConnectionError):
@@ -93,9 +103,28 @@ class APITimeoutError(APIConnectionError):
 
 
 class ResponseDecodeError(GroupMeError):
-    """A response body was not the documented shape."""
+    """A response body was not the documented shape: not JSON, too large,
+    nested too deeply, missing a key, or carrying an id that is not an id."""
 
     def __init__(self, endpoint: str, reason: str) -> None:
         self.endpoint = endpoint
         self.reason = reason
         super().__init__(f"unexpected response from {endpoint}: {reason}")
+
+
+class SendOutcomeUnknownError(GroupMeError):
+    """A send's window closed without knowing whether the message landed.
+
+    An attempt may have reached GroupMe (its answer was lost, timed out or
+    was a 5xx), and retrying later than GroupMe's one-minute duplicate window
+    could post the message twice, so the client stopped.  Look the message
+    up by its ``source_guid`` among the conversation's newest messages
+    (``await gm.group_messages.find_sent(group_id, err.source_guid)`` or the
+    ``direct_messages`` twin) before sending it again.
+    """
+
+    def __init__(self, message: str, *, source_guid: str, conversation_id: str) -> None:
+        super().__init__(message)
+        self.source_guid = source_guid
+        self.conversation_id = conversation_id
+        """The group id, or the other user's id for a DM."""

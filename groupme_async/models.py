@@ -5,14 +5,48 @@ cattrs converter in ``_convert`` holds the renames, the timestamp and id
 coercions and the attachment union.  Every field the API may omit has a
 default, and unknown JSON keys are ignored, because GroupMe's keys appear and
 vanish by endpoint and era.
+
+Models are immutable all the way down (sequences are tuples; raw JSON kept
+as sent is typed read-only).  :class:`Message`, :class:`Group`,
+:class:`Chat` and :class:`User` compare and hash by ``id``, so a message
+seen twice (an edit, a push and a page) is one set member.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Union
 
 import attrs
+
+
+class _Model:
+    """What every model can do."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """This object in GroupMe's JSON shape (timestamps as epoch seconds)."""
+        from ._convert import unstructure
+
+        return unstructure(self)
+
+
+class _Identified(_Model):
+    """Equal, and hashed, by ``id`` (and class) alone."""
+
+    __slots__ = ()
+    id: str
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.id == other.id
+
+    def __hash__(self) -> int:
+        return hash((self.__class__, self.id))
+
 
 __all__ = [
     "Attachment",
@@ -48,7 +82,7 @@ __all__ = [
 
 
 @attrs.frozen(kw_only=True)
-class ImageAttachment:
+class ImageAttachment(_Model):
     """An image processed by GroupMe's image service."""
 
     url: str
@@ -61,7 +95,7 @@ class ImageAttachment:
 
 
 @attrs.frozen(kw_only=True)
-class LocationAttachment:
+class LocationAttachment(_Model):
     """A point on a map."""
 
     lat: str
@@ -74,7 +108,7 @@ class LocationAttachment:
 
 
 @attrs.frozen(kw_only=True)
-class SplitAttachment:
+class SplitAttachment(_Model):
     """A bill split (a retired feature that old messages still carry)."""
 
     token: str
@@ -82,18 +116,18 @@ class SplitAttachment:
 
 
 @attrs.frozen(kw_only=True)
-class EmojiAttachment:
+class EmojiAttachment(_Model):
     """Emoji from a PowerUp pack, drawn over placeholder characters in the text."""
 
     placeholder: str
     """The character in ``text`` that each emoji replaces."""
-    charmap: list[tuple[int, int]]
+    charmap: tuple[tuple[int, int], ...]
     """``(pack_id, offset)`` for each placeholder, in order."""
     type: str = attrs.field(default="emoji", init=False)
 
 
 @attrs.frozen(kw_only=True)
-class ReplyAttachment:
+class ReplyAttachment(_Model):
     """Marks a message as a reply."""
 
     reply_id: str
@@ -106,17 +140,17 @@ class ReplyAttachment:
 
 
 @attrs.frozen(kw_only=True)
-class MentionsAttachment:
+class MentionsAttachment(_Model):
     """@-mentions: which users, and where in the text."""
 
-    user_ids: list[str]
-    loci: list[tuple[int, int]] = attrs.field(factory=list)
+    user_ids: tuple[str, ...]
+    loci: tuple[tuple[int, int], ...] = ()
     """``(start, length)`` of each mention in ``text``."""
     type: str = attrs.field(default="mentions", init=False)
 
 
 @attrs.frozen(kw_only=True)
-class FileAttachment:
+class FileAttachment(_Model):
     """A file uploaded to GroupMe's file service."""
 
     file_id: str
@@ -124,7 +158,7 @@ class FileAttachment:
 
 
 @attrs.frozen(kw_only=True)
-class VideoAttachment:
+class VideoAttachment(_Model):
     """A transcoded video."""
 
     url: str
@@ -133,7 +167,7 @@ class VideoAttachment:
 
 
 @attrs.frozen(kw_only=True)
-class PollAttachment:
+class PollAttachment(_Model):
     """A poll posted in the conversation."""
 
     poll_id: str
@@ -141,7 +175,7 @@ class PollAttachment:
 
 
 @attrs.frozen(kw_only=True)
-class EventAttachment:
+class EventAttachment(_Model):
     """A calendar event posted in the conversation."""
 
     event_id: str
@@ -150,11 +184,11 @@ class EventAttachment:
 
 
 @attrs.frozen(kw_only=True)
-class UnknownAttachment:
+class UnknownAttachment(_Model):
     """An attachment type this version does not know; ``data`` keeps it whole."""
 
     type: str
-    data: dict[str, Any] = attrs.field(factory=dict)
+    data: Mapping[str, Any] = attrs.field(factory=dict)
     """The attachment exactly as GroupMe sent it."""
 
 
@@ -177,16 +211,16 @@ Attachment = Union[  # noqa: UP007 - a runtime alias cattrs dispatches on
 
 
 @attrs.frozen(kw_only=True)
-class Reaction:
+class Reaction(_Model):
     """An emoji reaction and who gave it."""
 
     type: str
     code: str | None = None
-    user_ids: list[str] = attrs.field(factory=list)
+    user_ids: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
-class Message:
+@attrs.frozen(kw_only=True, eq=False)
+class Message(_Identified):
     """A group message or a direct message (the two share one shape)."""
 
     id: str
@@ -198,8 +232,8 @@ class Message:
     """The author's name or nickname at the time."""
     text: str | None = None
     """``None`` for attachment-only and some system messages."""
-    attachments: list[Attachment] = attrs.field(factory=list)
-    favorited_by: list[str] = attrs.field(factory=list)
+    attachments: tuple[Attachment, ...] = ()
+    favorited_by: tuple[str, ...] = ()
     """User ids who liked it."""
     source_guid: str | None = None
     avatar_url: str | None = None
@@ -216,16 +250,16 @@ class Message:
     pinned_by: str | None = None
     pinned_at: datetime | None = None
     platform: str | None = None
-    reactions: list[Reaction] = attrs.field(factory=list)
+    reactions: tuple[Reaction, ...] = ()
     updated_at: datetime | None = None
     """Set when the message was edited."""
     deleted_at: datetime | None = None
-    event: dict[str, Any] | None = None
+    event: Mapping[str, Any] | None = None
     """System events (``{"type", "data"}``), kept as sent."""
 
 
 @attrs.frozen(kw_only=True)
-class ReadReceipt:
+class ReadReceipt(_Model):
     """How far the other side of a DM has read."""
 
     chat_id: str
@@ -236,14 +270,14 @@ class ReadReceipt:
 
 
 @attrs.frozen(kw_only=True)
-class MessagePage:
+class MessagePage(_Model):
     """One page of messages, in the order GroupMe returned them.
 
     ``count`` is the conversation's total, not the page size; do not use it to
     decide when paging is done (deleted messages make it unreachable).
     """
 
-    messages: list[Message]
+    messages: tuple[Message, ...]
     count: int | None = None
     read_receipt: ReadReceipt | None = None
 
@@ -252,7 +286,7 @@ class MessagePage:
 
 
 @attrs.frozen(kw_only=True)
-class ChatUser:
+class ChatUser(_Model):
     """The other participant of a DM chat."""
 
     id: str
@@ -260,11 +294,19 @@ class ChatUser:
     avatar_url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
-class Chat:
+@attrs.frozen(kw_only=True, eq=False)
+class Chat(_Identified):
     """A direct-message conversation."""
 
+    id: str
+    """The chat id, ``"<lower user id>+<higher user id>"``: what
+    ``gm.direct_messages.mark_read``, ``gm.chats.get`` and
+    ``gm.messages.delete`` take.  GroupMe's ``/chats`` answer has no such
+    key; it is read from the last message's ``conversation_id`` (or its
+    sender and recipient)."""
     other_user: ChatUser
+    """The other participant; ``other_user.id`` is what
+    ``gm.direct_messages`` takes."""
     created_at: datetime | None = None
     updated_at: datetime | None = None
     last_message: Message | None = None
@@ -276,8 +318,8 @@ class Chat:
     requires_approval: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
-class User:
+@attrs.frozen(kw_only=True, eq=False)
+class User(_Identified):
     """The authenticated user (``GET /users/me``, ``POST /users/update``)."""
 
     id: str
@@ -294,17 +336,17 @@ class User:
     share_url: str | None = None
     share_qr_code_url: str | None = None
     email_verified: bool | None = None
-    tags: list[str] = attrs.field(factory=list)
-    major_codes: list[int] = attrs.field(factory=list)
-    interests: list[int] = attrs.field(factory=list)
-    photo_urls: list[str] = attrs.field(factory=list)
+    tags: tuple[str, ...] = ()
+    major_codes: tuple[int, ...] = ()
+    interests: tuple[int, ...] = ()
+    photo_urls: tuple[str, ...] = ()
     song_url: str | None = None
     graduation_year: str | None = None
     campus_profile_visibility: str | None = None
 
 
 @attrs.frozen(kw_only=True)
-class Profile:
+class Profile(_Model):
     """The extended profile returned by v2 ``POST /users/:id``."""
 
     id: str
@@ -316,8 +358,8 @@ class Profile:
     updated_at: datetime | None = None
     bio: str | None = None
     song_url: str | None = None
-    photo_urls: list[str] = attrs.field(factory=list)
-    interests: list[int] = attrs.field(factory=list)
+    photo_urls: tuple[str, ...] = ()
+    interests: tuple[int, ...] = ()
     locale: str | None = None
     disable_favorite_notification: bool | None = None
     group_notification_sound: str | None = None
@@ -325,7 +367,7 @@ class Profile:
 
 
 @attrs.frozen(kw_only=True)
-class DirectoryMembership:
+class DirectoryMembership(_Model):
     """Your membership of a campus directory."""
 
     id: str
@@ -333,11 +375,11 @@ class DirectoryMembership:
     directory_id: str
     campus_profile_visibility: str | None = None
     graduation_year: str | None = None
-    major_ids: list[int] = attrs.field(factory=list)
+    major_ids: tuple[int, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
-class ShareUrls:
+class ShareUrls(_Model):
     """Your profile's share links (``None`` when sharing is disabled)."""
 
     share_url: str | None = None
@@ -345,7 +387,7 @@ class ShareUrls:
 
 
 @attrs.frozen(kw_only=True)
-class Block:
+class Block(_Model):
     """A block: ``user_id`` blocked ``blocked_user_id``."""
 
     user_id: str
@@ -354,7 +396,7 @@ class Block:
 
 
 @attrs.frozen(kw_only=True)
-class Member:
+class Member(_Model):
     """A member of a group."""
 
     user_id: str
@@ -364,11 +406,11 @@ class Member:
     image_url: str | None = None
     muted: bool | None = None
     autokicked: bool | None = None
-    roles: list[str] = attrs.field(factory=list)
+    roles: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
-class GroupMessagesSummary:
+class GroupMessagesSummary(_Model):
     """The ``messages`` block of a group: its size and newest message."""
 
     count: int | None = None
@@ -376,8 +418,8 @@ class GroupMessagesSummary:
     last_message_created_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
-class Group:
+@attrs.frozen(kw_only=True, eq=False)
+class Group(_Identified):
     """A group conversation."""
 
     id: str
@@ -389,5 +431,5 @@ class Group:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     share_url: str | None = None
-    members: list[Member] = attrs.field(factory=list)
+    members: tuple[Member, ...] = ()
     messages: GroupMessagesSummary | None = None

@@ -5,7 +5,6 @@
 """
 
 from ._jsonl import JsonlSink
-from ._limiter import AdaptiveRateLimiter
 from ._model import Conversation, ResumePoint, Sink
 from ._runner import (
     ConversationResult,
@@ -18,7 +17,6 @@ from ._runner import (
 from ._sqlite import SqliteSink
 
 __all__ = [
-    "AdaptiveRateLimiter",
     "Conversation",
     "ConversationResult",
     "ExportProgress",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import AsyncGenerator, Callable, Sequence
-from contextlib import aclosing
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, Protocol, TypeVar
 
 import anyio
@@ -13,10 +12,10 @@ import attrs
 
 from .._client import AsyncGroupMe
 from .._constants import MAX_PAGE_LIMIT
-from .._messages import ConversationEngine
-from ..errors import APIError, AuthenticationError, GroupMeError
+from .._limiter import AdaptiveRateLimiter
+from .._pagination import AsyncPaginator
+from ..errors import AuthenticationError, GroupMeError
 from ._jsonl import JsonlSink
-from ._limiter import AdaptiveRateLimiter
 from ._model import Conversation, RawMessage, ResumePoint, Sink
 from ._sqlite import SqliteSink
 
@@ -92,10 +91,6 @@ def open_sink(format: Format, out: str | os.PathLike[str]) -> Sink:
     raise ValueError(f"format must be 'jsonl' or 'sqlite', got {format!r}")
 
 
-def _chat_id(a: str, b: str) -> str:
-    return "+".join(sorted((a, b), key=lambda x: (len(x), x)))
-
-
 async def discover(
     gm: AsyncGroupMe,
     *,
@@ -108,7 +103,6 @@ async def discover(
     An id in ``only`` may be a group id, a DM partner's user id or a DM chat
     id (``a+b``); one that matches nothing is a ``ValueError``.
     """
-    me = (await gm.users.me()).id
     found: list[Conversation] = []
     if dms:
         async for chat in gm.chats.iter():
@@ -118,7 +112,7 @@ async def discover(
                     kind="direct",
                     id=other,
                     name=chat.other_user.name or other,
-                    chat_id=_chat_id(me, other),
+                    chat_id=chat.id,
                     estimated_count=chat.messages_count,
                 )
             )
@@ -160,34 +154,27 @@ class _Run:
         # has started always completes, so cancellation cannot split a page
         # from its checkpoint.
         self._lane = anyio.CapacityLimiter(1)
-        self.engines = {
-            "group": gm.group_messages._engine,
-            "direct": gm.direct_messages._engine,
-        }
+        self.walks = {"group": gm.group_messages.iter_raw, "direct": gm.direct_messages.iter_raw}
 
     async def conversation(self, conv: Conversation) -> ConversationResult:
         point = await self._io(self.sink.resume_point, conv)
         self.progress.started(conv, point.stored)
-        engine: ConversationEngine = self.engines[conv.kind]
+        walk = self.walks[conv.kind]
         tally = _Tally()
         try:
             if point.phase == "backfill":
-                history = engine.pages(
-                    conv.id, direction="before", cursor=point.cursor, limit=MAX_PAGE_LIMIT
-                )
+                history = walk(conv.id, before_id=point.cursor, limit=MAX_PAGE_LIMIT)
                 if not await self._copy(conv, history, self.sink.add_backfill_page, tally):
                     return await self._result(conv, tally.messages, "interrupted")
                 await self._io(self.sink.finish_backfill, conv)
                 point = await self._io(self.sink.resume_point, conv)
             if point.newest_id is not None:
-                newer = engine.pages(
-                    conv.id, direction="after", cursor=point.newest_id, limit=MAX_PAGE_LIMIT
-                )
+                newer = walk(conv.id, after_id=point.newest_id, limit=MAX_PAGE_LIMIT)
                 if not await self._copy(conv, newer, self.sink.add_forward_page, tally):
                     return await self._result(conv, tally.messages, "interrupted")
         except AuthenticationError:
             raise
-        except (APIError, GroupMeError) as exc:
+        except GroupMeError as exc:
             return await self._result(conv, tally.messages, "failed", str(exc))
         finally:
             with anyio.CancelScope(shield=True):
@@ -197,13 +184,13 @@ class _Run:
     async def _copy(
         self,
         conv: Conversation,
-        pages: AsyncGenerator[list[RawMessage], None],
+        walk: AsyncPaginator[RawMessage],
         write: Callable[[Conversation, list[RawMessage]], None],
         tally: _Tally,
     ) -> bool:
         """Write every page of a walk; False if ``stop`` ended it early."""
-        async with aclosing(pages):
-            async for page in pages:
+        async with walk:
+            async for page in walk.pages():
                 await self._io(write, conv, page)
                 tally.messages += len(page)
                 self.progress.advanced(conv, len(page))
@@ -258,14 +245,15 @@ async def export(
     progress = progress or _NoProgress()
     stop = stop or anyio.Event()
     gate = limiter or AdaptiveRateLimiter()
-    transport = gm._transport
-    previous_gate, transport.gate = transport.gate, gate
+    # Paced through a derived client: calls made on ``gm`` itself elsewhere
+    # meanwhile are not slowed by the export's limiter.
+    paced = gm.with_options(rate_limiter=gate)
     started = time.monotonic()
     results: list[ConversationResult] = []
     try:
-        conversations = await discover(gm, dms=dms, groups=groups, only=only)
+        conversations = await discover(paced, dms=dms, groups=groups, only=only)
         progress.discovered(conversations)
-        run = _Run(gm, sink, progress, stop)
+        run = _Run(paced, sink, progress, stop)
         slots = anyio.Semaphore(concurrency)
 
         fatal: list[AuthenticationError] = []
@@ -288,7 +276,6 @@ async def export(
         if fatal:
             raise fatal[0]
     finally:
-        transport.gate = previous_gate
         sink.close()
     order = {c.key: i for i, c in enumerate(conversations)}
     results.sort(key=lambda r: order[r.conversation.key])

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from .._transport import Transport
+from .._requester import Requester
 
 
 class Resource:
-    """A family of endpoints; methods name a path, params and a model."""
+    """A family of endpoints; methods name a route, params and a model."""
 
-    __slots__ = ("_t",)
+    __slots__ = ("_r",)
 
-    def __init__(self, transport: Transport) -> None:
-        self._t = transport
+    def __init__(self, requester: Requester) -> None:
+        self._r = requester
 
 
 def check_page(page: int, per_page: int) -> None:
@@ -17,3 +17,11 @@ def check_page(page: int, per_page: int) -> None:
         raise ValueError(f"page must be an integer >= 1, got {page!r}")
     if isinstance(per_page, bool) or not isinstance(per_page, int) or not 1 <= per_page <= 100:
         raise ValueError(f"per_page must be an integer from 1 to 100, got {per_page!r}")
+
+
+def check_id_list(values: object, name: str) -> list[object]:
+    """A list of ids; one string where a list belongs is a ``TypeError``
+    (it would otherwise become a list of its characters)."""
+    if isinstance(values, str | bytes) or not isinstance(values, list | tuple):
+        raise TypeError(f"{name} must be a list of ids, not {type(values).__name__}")
+    return list(values)

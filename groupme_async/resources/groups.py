@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-from .._convert import structure, structure_list
-from .._envelope import expect_list
-from .._ids import check_id
-from .._pagination import walk_pages
+from .._pagination import AsyncPaginator, identity, walk_pages
+from .._routes import GROUPS_GET, GROUPS_LIST
 from ..models import Group
 from ._base import Resource, check_page
 
 
 class Groups(Resource):
+    """Groups (``/groups``)."""
+
     __slots__ = ()
 
     async def list(
@@ -23,18 +21,20 @@ class Groups(Resource):
         params: dict[str, str | int] = {"page": page, "per_page": per_page}
         if omit_memberships:
             params["omit"] = "memberships"
-        data = await self._t.request("GET", "v3", "/groups", endpoint="GET /groups", params=params)
-        return structure_list(expect_list(data, "GET /groups"), Group, "GET /groups")
+        return await self._r.call(GROUPS_LIST, params=params)
 
-    def iter(self, per_page: int = 10, omit_memberships: bool = False) -> AsyncIterator[Group]:
+    def iter(
+        self, per_page: int = 10, omit_memberships: bool = False, *, max_items: int | None = None
+    ) -> AsyncPaginator[Group]:
         """Every group, each once, until an empty page."""
         check_page(1, per_page)
-        return walk_pages(
-            lambda page: self.list(page, per_page, omit_memberships), key=lambda g: g.id
+        pages = walk_pages(
+            lambda page: self.list(page, per_page, omit_memberships),
+            key=lambda g: g.id,
+            endpoint=GROUPS_LIST.label,
         )
+        return AsyncPaginator(pages, identity, max_items=max_items)
 
     async def get(self, group_id: str) -> Group:
         """One group, with its members."""
-        gid = check_id(group_id, "group_id")
-        data = await self._t.request("GET", "v3", f"/groups/{gid}", endpoint="GET /groups/:id")
-        return structure(data, Group, "GET /groups/:id")
+        return await self._r.call(GROUPS_GET.bind(group_id=group_id))

@@ -4,34 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .._envelope import expect_dict
 from .._ids import check_conversation_id
-from ..errors import ResponseDecodeError
-from ._base import Resource
-
-_ENDPOINT = "v4 /pinned_conversations"
+from .._routes import PINNED_LIST, PINNED_SET
+from ._base import Resource, check_id_list
 
 
 class PinnedConversations(Resource):
+    """v4 pinned conversations."""
+
     __slots__ = ()
 
     async def list(self) -> list[str]:
         """Ids of the pinned groups and DM chats (left groups included)."""
-        data = await self._t.request("GET", "v4", "/pinned_conversations", endpoint=_ENDPOINT)
-        ids = expect_dict(data, _ENDPOINT, "pinned_conversation_ids")
-        if not isinstance(ids, list):
-            raise ResponseDecodeError(_ENDPOINT, "pinned_conversation_ids is not a list")
-        return [str(i) for i in ids]
+        return await self._r.call(PINNED_LIST)
 
     async def set(self, ids: Sequence[str]) -> None:
         """Replace the pinned list: ids not given are unpinned."""
-        if isinstance(ids, str):
-            raise ValueError("ids must be a list of conversation ids, not one string")
-        checked = [check_conversation_id(i, "pinned conversation id") for i in ids]
-        await self._t.request(
-            "PUT",
-            "v4",
-            "/pinned_conversations",
-            endpoint=_ENDPOINT,
-            json={"pinned_conversation_ids": checked},
-        )
+        checked = [
+            check_conversation_id(i, "pinned conversation id") for i in check_id_list(ids, "ids")
+        ]
+        await self._r.call(PINNED_SET, json={"pinned_conversation_ids": checked})

@@ -6,11 +6,19 @@ import datetime as _dt
 from collections.abc import Sequence
 from typing import Any, Final, Literal
 
-from .._convert import structure
-from .._envelope import NO_CONTENT, expect_dict, expect_list
 from .._ids import check_id
+from .._routes import (
+    USERS_DIRECTORY,
+    USERS_MAJORS,
+    USERS_ME,
+    USERS_PROFILE,
+    USERS_SHARE,
+    USERS_SMS_OFF,
+    USERS_SMS_ON,
+    USERS_UPDATE,
+)
 from ..models import DirectoryMembership, Profile, ShareUrls, User
-from ._base import Resource
+from ._base import Resource, check_id_list
 
 
 class _Unset:
@@ -27,12 +35,13 @@ def _given(**fields: Any) -> dict[str, Any]:
 
 
 class Users(Resource):
+    """Your account (``/users``, directories, sharing, SMS mode)."""
+
     __slots__ = ()
 
     async def me(self) -> User:
         """The authenticated user."""
-        data = await self._t.request("GET", "v3", "/users/me", endpoint="GET /users/me")
-        return structure(data, User, "GET /users/me")
+        return await self._r.call(USERS_ME)
 
     async def update(
         self,
@@ -46,9 +55,7 @@ class Users(Resource):
         body = _given(avatar_url=avatar_url, name=name, email=email, zip_code=zip_code)
         if not body:
             raise ValueError("give at least one of avatar_url, name, email, zip_code")
-        endpoint = "POST /users/update"
-        data = await self._t.request("POST", "v3", "/users/update", endpoint=endpoint, json=body)
-        return structure(data, User, endpoint)
+        return await self._r.call(USERS_UPDATE, json=body)
 
     async def update_profile(
         self,
@@ -84,21 +91,13 @@ class Users(Resource):
         )
         if not body:
             raise ValueError("give at least one profile field to update")
-        uid = check_id(user_id, "user_id") if user_id is not None else (await self.me()).id
-        endpoint = "POST v2 /users/:id"
-        data = await self._t.request(
-            "POST", "v2", f"/users/{uid}", endpoint=endpoint, json={"user": body}
-        )
-        return structure(expect_dict(data, endpoint, "user"), Profile, endpoint)
+        route = USERS_PROFILE.bind(user_id=user_id if user_id is not None else (await self.me()).id)
+        return await self._r.call(route, json={"user": body})
 
     async def set_majors(self, codes: Sequence[str | int]) -> list[str]:
         """Set your campus major tags; returns the codes GroupMe stored."""
-        checked = [check_id(c, "major code") for c in codes]
-        endpoint = "PUT /directories/user/majors"
-        data = await self._t.request(
-            "PUT", "v3", "/directories/user/majors", endpoint=endpoint, json={"codes": checked}
-        )
-        return [str(c) for c in expect_list(data, endpoint)]
+        checked = [check_id(c, "major code") for c in check_id_list(codes, "codes")]
+        return await self._r.call(USERS_MAJORS, json={"codes": checked})
 
     async def set_directory_membership(
         self,
@@ -123,25 +122,13 @@ class Users(Resource):
             body["campus_profile_visibility"] = campus_profile_visibility
         if not body:
             raise ValueError("give graduation_year, campus_profile_visibility, or both")
-        endpoint = "PUT /directories/user/membership"
-        data = await self._t.request(
-            "PUT", "v3", "/directories/user/membership", endpoint=endpoint, json=body
-        )
-        return structure(data, DirectoryMembership, endpoint)
+        return await self._r.call(USERS_DIRECTORY, json=body)
 
     async def set_sharing(self, enabled: bool) -> ShareUrls:
         """Turn your profile share link on (a new URL each time) or off."""
         if not isinstance(enabled, bool):
             raise ValueError("enabled must be True or False")
-        endpoint = "POST /users/features/share"
-        data = await self._t.request(
-            "POST",
-            "v3",
-            "/users/features/share",
-            endpoint=endpoint,
-            json={"status": "enable" if enabled else "disable"},
-        )
-        return ShareUrls() if data is NO_CONTENT else structure(data, ShareUrls, endpoint)
+        return await self._r.call(USERS_SHARE, json={"status": "enable" if enabled else "disable"})
 
     async def enable_sms_mode(
         self, duration: int | Literal["always"], registration_id: str | None = None
@@ -154,12 +141,8 @@ class Users(Resource):
         body: dict[str, Any] = {"duration": duration}
         if registration_id is not None:
             body["registration_id"] = registration_id
-        await self._t.request(
-            "POST", "v3", "/users/sms_mode", endpoint="POST /users/sms_mode", json=body
-        )
+        await self._r.call(USERS_SMS_ON, json=body)
 
     async def disable_sms_mode(self) -> None:
         """Back to push notifications."""
-        await self._t.request(
-            "POST", "v3", "/users/sms_mode/delete", endpoint="POST /users/sms_mode/delete"
-        )
+        await self._r.call(USERS_SMS_OFF)

@@ -8,8 +8,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from groupme_async import AsyncGroupMe, RetryPolicy
-from groupme_async.export import AdaptiveRateLimiter
+from groupme_async import AdaptiveRateLimiter, AsyncGroupMe, RetryPolicy
 from groupme_async.testing import FakeGroupMe
 
 from ..clock import VirtualClock

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from groupme_async.export import AdaptiveRateLimiter
+from groupme_async import AdaptiveRateLimiter
 
 
 class Clock:

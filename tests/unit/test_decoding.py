@@ -458,7 +458,7 @@ def test_int_or_string_ids() -> None:
     )
     assert message.id == "174777858990222590" and message.user_id == "5"
     mentions, emoji, reply = message.attachments
-    assert isinstance(mentions, MentionsAttachment) and mentions.user_ids == ["1", "2"]
+    assert isinstance(mentions, MentionsAttachment) and mentions.user_ids == ("1", "2")
     assert isinstance(emoji, EmojiAttachment)
     assert [tuple(pair) for pair in emoji.charmap] == [(3, 11), (4, 6)]
     assert isinstance(reply, ReplyAttachment) and reply.reply_id == "9" and reply.user_id == "3"
@@ -466,7 +466,7 @@ def test_int_or_string_ids() -> None:
 
 def test_null_lists_decode_as_empty() -> None:
     message = structure(_msg(favorited_by=None, attachments=None, reactions=None), Message, "x")
-    assert (message.favorited_by, message.attachments, message.reactions) == ([], [], [])
+    assert (message.favorited_by, message.attachments, message.reactions) == ((), (), ())
 
 
 @pytest.mark.parametrize(
@@ -486,61 +486,61 @@ MALFORMED: list[tuple[str, Callable[[AsyncGroupMe], Awaitable[Any]], Any, str]] 
         "messages not a list",
         lambda g: g.group_messages.list("1"),
         {"messages": "no"},
-        "GET /groups/:id/messages",
+        "GET /groups/:group_id/messages",
     ),
     (
         "message without id",
         lambda g: g.group_messages.list("1"),
         {"messages": [{"text": "x"}]},
-        "GET /groups/:id/messages",
+        "GET /groups/:group_id/messages",
     ),
     (
         "message without created_at",
         lambda g: g.group_messages.list("1"),
         {"messages": [{"id": "1"}]},
-        "GET /groups/:id/messages",
+        "GET /groups/:group_id/messages",
     ),
     (
         "bad created_at",
         lambda g: g.group_messages.list("1"),
         {"messages": [_msg(created_at="yesterday")]},
-        "GET /groups/:id/messages",
+        "GET /groups/:group_id/messages",
     ),
     (
         "created_at out of range",
         lambda g: g.group_messages.list("1"),
         {"messages": [_msg(created_at=10**20)]},
-        "GET /groups/:id/messages",
+        "GET /groups/:group_id/messages",
     ),
     (
         "created_at huge float",
         lambda g: g.group_messages.list("1"),
         {"messages": [_msg(created_at=1e300)]},
-        "GET /groups/:id/messages",
+        "GET /groups/:group_id/messages",
     ),
     (
         "non-numeric message id",
         lambda g: _drain(g.group_messages.iter("1")),
         {"messages": [_msg(id="abc")]},
-        "GET /groups/:id/messages",
+        "GET /groups/:group_id/messages",
     ),
     (
         "non-ASCII digit message id",
         lambda g: _drain(g.group_messages.iter("1")),
         {"messages": [_msg(id="\u00b2")]},
-        "GET /groups/:id/messages",
+        "GET /groups/:group_id/messages",
     ),
     (
         "attachments not a list",
         lambda g: g.group_messages.list("1"),
         {"messages": [_msg(attachments=5)]},
-        "GET /groups/:id/messages",
+        "GET /groups/:group_id/messages",
     ),
     (
         "count not a number",
         lambda g: g.group_messages.list("1"),
         {"count": "many", "messages": []},
-        "GET /groups/:id/messages",
+        "GET /groups/:group_id/messages",
     ),
     (
         "dm page not an object",
@@ -552,18 +552,18 @@ MALFORMED: list[tuple[str, Callable[[AsyncGroupMe], Awaitable[Any]], Any, str]] 
         "iter over garbage",
         lambda g: _drain(g.group_messages.iter("1")),
         {"messages": [{"id": []}]},
-        "GET /groups/:id/messages",
+        "GET /groups/:group_id/messages",
     ),
     ("chats not a list", lambda g: g.chats.list(), {"chats": []}, "GET /chats"),
     ("chat without other_user", lambda g: g.chats.list(), [{"messages_count": 1}], "GET /chats"),
     ("chat show not an object", lambda g: g.chats.get("1+2"), "x", "GET /chats/:chat_id"),
     ("groups not a list", lambda g: g.groups.list(), {"id": "1"}, "GET /groups"),
-    ("group show without id", lambda g: g.groups.get("1"), {"name": "x"}, "GET /groups/:id"),
+    ("group show without id", lambda g: g.groups.get("1"), {"name": "x"}, "GET /groups/:group_id"),
     (
         "group members not a list",
         lambda g: g.groups.get("1"),
         {"id": "1", "members": 3},
-        "GET /groups/:id",
+        "GET /groups/:group_id",
     ),
     ("blocks missing", lambda g: g.blocks.list("1"), {}, "GET /blocks"),
     (
@@ -577,7 +577,7 @@ MALFORMED: list[tuple[str, Callable[[AsyncGroupMe], Awaitable[Any]], Any, str]] 
         "pinned not a list",
         lambda g: g.pinned_conversations.list(),
         {"pinned_conversation_ids": "1"},
-        "v4 /pinned_conversations",
+        "GET v4 /pinned_conversations",
     ),
     (
         "majors not a list",
@@ -595,7 +595,7 @@ MALFORMED: list[tuple[str, Callable[[AsyncGroupMe], Awaitable[Any]], Any, str]] 
         "sent message missing",
         lambda g: g.group_messages.send("1", "x"),
         {"msg": {}},
-        "POST /groups/:id/messages",
+        "POST /groups/:group_id/messages",
     ),
 ]
 

@@ -127,7 +127,7 @@ CASES = [
         "/direct_messages",
         {"other_user_id": "20", "after_id": "7", "limit": "100"},
         status=304,
-        check=lambda r: isinstance(r, MessagePage) and r.messages == [],
+        check=lambda r: isinstance(r, MessagePage) and r.messages == (),
     ),
     Case(
         "POST /direct_messages",
@@ -225,7 +225,7 @@ CASES = [
         "/users/me",
         response=seeds.USERS_ME,
         check=lambda r: (
-            isinstance(r, User) and r.id == "93645911" and r.major_codes == [3702, 5506]
+            isinstance(r, User) and r.id == "93645911" and r.major_codes == (3702, 5506)
         ),
     ),
     Case(
@@ -281,7 +281,7 @@ CASES = [
             }
         },
         response=seeds.USERS_V2_UPDATE,
-        check=lambda r: isinstance(r, Profile) and r.interests == [1005, 1017, 1026],
+        check=lambda r: isinstance(r, Profile) and r.interests == (1005, 1017, 1026),
     ),
     Case(
         "PUT /directories/user/majors",
@@ -536,7 +536,6 @@ async def test_update_profile_defaults_to_my_id(gm: AsyncGroupMe) -> None:
         lambda gm: gm.users.enable_sms_mode(49),
         lambda gm: gm.users.enable_sms_mode(0),
         lambda gm: gm.users.set_sharing("yes"),
-        lambda gm: gm.pinned_conversations.set("123"),
         lambda gm: gm.chats.list(page=0),
         lambda gm: gm.groups.list(per_page=101),
         lambda gm: gm.group_messages.list("1", limit=101),
@@ -550,5 +549,24 @@ async def test_invalid_arguments_send_nothing(
     with respx.mock(assert_all_called=False) as mock:
         route = mock.route().mock(return_value=httpx.Response(200))
         with pytest.raises(ValueError):
+            await call(gm)
+    assert route.call_count == 0
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda gm: gm.pinned_conversations.set("123"),
+        lambda gm: gm.users.set_majors("123"),
+        lambda gm: gm.group_messages.send("1", "x", attachments="abc"),
+    ],
+)
+async def test_one_string_where_a_list_belongs_is_a_type_error(
+    call: Callable[[AsyncGroupMe], Awaitable[Any]], gm: AsyncGroupMe
+) -> None:
+    # Iterated, "123" would become the ids "1", "2", "3": refused before sending.
+    with respx.mock(assert_all_called=False) as mock:
+        route = mock.route().mock(return_value=httpx.Response(200))
+        with pytest.raises(TypeError, match="list"):
             await call(gm)
     assert route.call_count == 0

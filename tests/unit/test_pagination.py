@@ -175,6 +175,8 @@ async def test_a_server_repeating_the_cursor_message_yields_no_duplicate() -> No
         before = int(request.url.params.get("before_id", "100"))
         # Include the cursor message itself, like a sloppy server would.
         page = [i for i in range(1, 11) if i <= before][-3:][::-1]
+        if page == [1] and before == 1:
+            return httpx.Response(304)  # nothing below the first message
         return httpx.Response(200, json=envelope({"messages": [_raw(i) for i in page]}))
 
     with respx.mock:
@@ -184,7 +186,11 @@ async def test_a_server_repeating_the_cursor_message_yields_no_duplicate() -> No
 
 
 async def test_chats_and_groups_iter_until_an_empty_page_without_repeats() -> None:
-    chat = lambda uid: {"other_user": {"id": uid}, "messages_count": 1}  # noqa: E731
+    chat = lambda uid: {  # noqa: E731
+        "other_user": {"id": uid},
+        "messages_count": 1,
+        "last_message": {"id": "9", "created_at": 1, "sender_id": uid, "recipient_id": 99},
+    }
     chat_pages = {1: [chat(1), chat(2)], 2: [chat(2), chat(3)], 3: []}  # 2 shifted pages
     group_pages = {1: [{"id": "1"}, {"id": "2"}], 2: [{"id": "3"}], 3: []}
 

@@ -10,7 +10,11 @@ from groupme_async import errors, models
 EXPECTED = {
     # the client
     "AsyncGroupMe",
+    "AsyncPaginator",
     "RetryPolicy",
+    "RateLimiter",
+    "AdaptiveRateLimiter",
+    "InsecureTransportWarning",
     # the error ladder
     "GroupMeError",
     "APIError",
@@ -24,6 +28,7 @@ EXPECTED = {
     "APIConnectionError",
     "APITimeoutError",
     "ResponseDecodeError",
+    "SendOutcomeUnknownError",
     # models
     "Attachment",
     "Block",
@@ -85,7 +90,6 @@ def test_nothing_public_is_missing_from_all() -> None:
 
 SUBPACKAGES = {
     "groupme_async.export": {
-        "AdaptiveRateLimiter",
         "Conversation",
         "ConversationResult",
         "ExportProgress",

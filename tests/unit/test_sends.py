@@ -11,7 +11,15 @@ import httpx
 import pytest
 import respx
 
-from groupme_async import AsyncGroupMe, ConflictError, ImageAttachment, RetryPolicy, ServerError
+from groupme_async import (
+    AsyncGroupMe,
+    ConflictError,
+    ImageAttachment,
+    RateLimitError,
+    RetryPolicy,
+    SendOutcomeUnknownError,
+    ServerError,
+)
 
 from .conftest import V3, SleepRecorder, envelope, fail
 
@@ -128,9 +136,12 @@ async def test_409_on_a_retry_with_no_trace_of_the_message_is_a_conflict(
 ) -> None:
     with respx.mock:
         post_route = respx.post(GROUP_POST).mock(side_effect=[fail(500), fail(409)])
+        page = envelope({"count": 1, "messages": [_message("1", "someone-else")]})
         respx.get(GROUP_POST).mock(
-            return_value=httpx.Response(
-                200, json=envelope({"count": 1, "messages": [_message("1", "someone-else")]})
+            side_effect=lambda request: (
+                httpx.Response(304)
+                if "before_id" in request.url.params
+                else httpx.Response(200, json=page)
             )
         )
         with pytest.raises(ConflictError) as info:
@@ -139,16 +150,32 @@ async def test_409_on_a_retry_with_no_trace_of_the_message_is_a_conflict(
     assert "mine" in str(info.value)
 
 
-async def test_a_send_that_keeps_failing_raises_the_last_error(
+async def test_a_send_that_may_have_landed_says_so_and_names_its_guid(
     make_client: Callable[..., AsyncGroupMe],
 ) -> None:
+    # A 503 may come from a proxy after GroupMe stored the message: giving up
+    # must not read as "not sent", or the caller would send it again.
     with respx.mock:
         route = respx.post(GROUP_POST).mock(return_value=fail(503))
         async with make_client(retry=RetryPolicy(max_attempts=3)) as gm:
-            with pytest.raises(ServerError):
-                await gm.group_messages.send("42", "hello")
+            with pytest.raises(SendOutcomeUnknownError) as info:
+                await gm.group_messages.send("42", "hello", source_guid="g-1")
     assert route.call_count == 3
     assert len({_guid(call.request) for call in route.calls}) == 1
+    assert info.value.source_guid == "g-1" and info.value.conversation_id == "42"
+    assert isinstance(info.value.__cause__, ServerError)
+
+
+async def test_a_send_refused_every_time_is_that_refusal_not_an_unknown(
+    make_client: Callable[..., AsyncGroupMe],
+) -> None:
+    # 420 means GroupMe did not take the message: nothing may have landed.
+    with respx.mock:
+        route = respx.post(GROUP_POST).mock(return_value=fail(420))
+        async with make_client(retry=RetryPolicy(max_attempts=3)) as gm:
+            with pytest.raises(RateLimitError):
+                await gm.group_messages.send("42", "hello")
+    assert route.call_count == 3
 
 
 @pytest.mark.parametrize(

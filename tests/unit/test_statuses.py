@@ -81,7 +81,7 @@ async def test_304_is_an_empty_page_not_an_error(gm: AsyncGroupMe) -> None:
     with respx.mock:
         route = respx.get(f"{V3}/groups/1/messages").mock(return_value=httpx.Response(304))
         page = await gm.group_messages.list("1", before_id="5")
-        assert page == MessagePage(messages=[], count=None, read_receipt=None)
+        assert page == MessagePage(messages=(), count=None, read_receipt=None)
         assert [m async for m in gm.group_messages.iter("1")] == []
     assert route.call_count == 2
 

@@ -26,16 +26,23 @@ from collections.abc import Awaitable, Callable
 
 import anyio
 
-from .._constants import RATE_LIMIT_STATUSES
+from ._constants import RATE_LIMIT_STATUSES
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
 _WINDOW = 1.0
+#: No pacing beyond this many requests per second (it would mean none).
+_MAX_RATE = 1e6
+_MAX_GROWTH_SECONDS = 10.0
 
 
 class AdaptiveRateLimiter:
     """Paces requests at a rate it adapts to the server's 420s.
+
+    Pass one to ``AsyncGroupMe(rate_limiter=...)`` or
+    ``gm.with_options(rate_limiter=...)``; the export shares one among all
+    its conversations.
 
     ``acquire()`` waits for the next send slot; ``report(status)`` feeds back
     each attempt's outcome (``None`` for a connection failure).  One instance
@@ -109,5 +116,11 @@ class AdaptiveRateLimiter:
             return
         self._successes.append(now)
         if self.rate is not None:
-            factor = 4.0**elapsed if self._fast_growth else 1.0 + self._growth * elapsed
-            self.rate *= factor
+            # The exponent is capped: after minutes of silence (a long
+            # backoff) 4 ** elapsed would overflow a float.
+            factor = (
+                4.0 ** min(elapsed, _MAX_GROWTH_SECONDS)
+                if self._fast_growth
+                else 1.0 + self._growth * elapsed
+            )
+            self.rate = min(_MAX_RATE, self.rate * factor)
