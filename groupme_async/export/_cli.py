@@ -21,9 +21,13 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .._client import TOKEN_ENV, AsyncGroupMe
-from .._retry import RetryPolicy
-from ..errors import APIConnectionError, AuthenticationError, GroupMeError
+from .. import (
+    APIConnectionError,
+    AsyncGroupMe,
+    AuthenticationError,
+    GroupMeError,
+    RetryPolicy,
+)
 from ._model import Conversation
 from ._runner import ConversationResult, ExportSummary, export
 
@@ -31,6 +35,8 @@ if TYPE_CHECKING:
     from rich.progress import Task
     from rich.text import Text
 
+
+TOKEN_ENV = "GROUPME_TOKEN"  # noqa: S105 - the variable's name, not a token
 
 #: The demo world behind ``--sandbox``: the same seed gives the same
 #: conversations every run, so a second run finds nothing new.

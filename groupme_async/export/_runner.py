@@ -10,16 +10,20 @@ from typing import Any, Literal, Protocol, TypeVar
 import anyio
 import attrs
 
-from .._client import AsyncGroupMe
-from .._constants import MAX_PAGE_LIMIT
-from .._limiter import AdaptiveRateLimiter
-from .._pagination import AsyncPaginator
-from ..errors import AuthenticationError, GroupMeError
+from .. import (
+    AdaptiveRateLimiter,
+    AsyncGroupMe,
+    AsyncPaginator,
+    AuthenticationError,
+    GroupMeError,
+)
 from ._jsonl import JsonlSink
 from ._model import Conversation, RawMessage, ResumePoint, Sink
 from ._sqlite import SqliteSink
 
 Format = Literal["jsonl", "sqlite"]
+#: GroupMe's largest message page: the fewest requests per message.
+PAGE_SIZE = 100
 T = TypeVar("T")
 
 
@@ -163,13 +167,13 @@ class _Run:
         tally = _Tally()
         try:
             if point.phase == "backfill":
-                history = walk(conv.id, before_id=point.cursor, limit=MAX_PAGE_LIMIT)
+                history = walk(conv.id, before_id=point.cursor, limit=PAGE_SIZE)
                 if not await self._copy(conv, history, self.sink.add_backfill_page, tally):
                     return await self._result(conv, tally.messages, "interrupted")
                 await self._io(self.sink.finish_backfill, conv)
                 point = await self._io(self.sink.resume_point, conv)
             if point.newest_id is not None:
-                newer = walk(conv.id, after_id=point.newest_id, limit=MAX_PAGE_LIMIT)
+                newer = walk(conv.id, after_id=point.newest_id, limit=PAGE_SIZE)
                 if not await self._copy(conv, newer, self.sink.add_forward_page, tally):
                     return await self._result(conv, tally.messages, "interrupted")
         except AuthenticationError:
