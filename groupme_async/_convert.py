@@ -23,19 +23,26 @@ from ._ids import chat_id
 from .errors import ResponseDecodeError
 from .models import (
     Attachment,
+    Block,
     Chat,
+    ChatUser,
     EmojiAttachment,
     EventAttachment,
     FileAttachment,
+    Group,
     ImageAttachment,
     LocationAttachment,
+    Member,
     MentionsAttachment,
     Message,
     PollAttachment,
+    Profile,
     Reaction,
+    ReadReceipt,
     ReplyAttachment,
     SplitAttachment,
     UnknownAttachment,
+    User,
     VideoAttachment,
 )
 
@@ -159,7 +166,47 @@ def _make_converter() -> cattrs.Converter:
         conv.register_unstructure_hook(cls, unstructure_attachment)
     conv.register_structure_hook(Message, _message_hook(conv, structure_attachment))
     conv.register_structure_hook(Chat, _chat_hook(conv.get_structure_hook(Chat)))
+    for cls, fields in ID_FIELDS.items():
+        conv.register_structure_hook(cls, _checked_ids(conv.get_structure_hook(cls), fields))
     return conv
+
+
+#: Fields that later become URL path segments, query ids or file names: a
+#: server that sends ``../x`` or a NUL there gets a decode error, never a path.
+ID_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    Group: ("id",),
+    ChatUser: ("id",),
+    Chat: ("id",),
+    User: ("id",),
+    Profile: ("id",),
+    Member: ("id", "user_id"),
+    Block: ("user_id", "blocked_user_id"),
+    ReadReceipt: ("chat_id", "message_id"),
+}
+
+
+def _checked_ids(generated: Callable[[Any, Any], T], fields: tuple[str, ...]) -> Any:
+    def structure_checked(d: Any, cl: Any) -> T:
+        value = generated(d, cl)
+        for name in fields:
+            check_server_id(getattr(value, name), name)
+        return value
+
+    return structure_checked
+
+
+def check_server_id(value: str | None, name: str) -> None:
+    """An id GroupMe sent: digits, or a chat id ``digits+digits``."""
+    if value is None or value == "":
+        return
+    if value.isascii() and (value.isdigit() or _is_chat_id(value)):
+        return
+    raise ValueError(f"{name} is not an id: {value[:40]!r}")
+
+
+def _is_chat_id(value: str) -> bool:
+    left, plus, right = value.partition("+")
+    return bool(plus) and left.isdigit() and right.isdigit()
 
 
 def _chat_hook(generated: Callable[[Any, Any], Chat]) -> Callable[[Any, Any], Chat]:
@@ -266,8 +313,12 @@ def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any])
         updated_at = get("updated_at")
         deleted_at = get("deleted_at")
         message_id = d["id"]
+        if message_id.__class__ is not str:
+            message_id = _structure_str(message_id, str)
+        if not (message_id.isascii() and message_id.isdigit()):
+            raise ValueError(f"message id is not an id: {message_id[:40]!r}")
         return Message(
-            id=message_id if message_id.__class__ is str else _structure_str(message_id, str),
+            id=message_id,
             created_at=_structure_datetime(d["created_at"], datetime),
             user_id=user_id,
             name=name,
