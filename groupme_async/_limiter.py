@@ -80,6 +80,7 @@ class AdaptiveRateLimiter:
         self.refused = 0
 
     async def acquire(self) -> None:
+        """Wait for the next send slot (at once while unpaced)."""
         if self.rate is None:
             return
         now = self._clock()
@@ -94,6 +95,8 @@ class AdaptiveRateLimiter:
         return len(self._successes) / _WINDOW
 
     def report(self, status: int | None) -> None:
+        """Learn from one attempt: a 420/429 lowers the rate, a success
+        raises it; ``None`` (no answer) and 5xx teach nothing."""
         self.requests += 1
         now = self._clock()
         elapsed = max(0.0, now - self._last_report)
