@@ -9,8 +9,19 @@ DEFAULT_BASES: dict[str, str] = {
     "v4": "https://api.groupme.com/v4",
     "v2": "https://v2.groupme.com",
     "image": "https://image.groupme.com",
+    "file": "https://file.groupme.com/v1",
+    "video": "https://video.groupme.com",
+    "push": "https://push.groupme.com/faye",
 }
-FAMILY_PREFIXES: dict[str, str] = {"v3": "/v3", "v4": "/v4", "v2": "/v2", "image": "/image"}
+FAMILY_PREFIXES: dict[str, str] = {
+    "v3": "/v3",
+    "v4": "/v4",
+    "v2": "/v2",
+    "image": "/image",
+    "file": "/file",
+    "video": "/video",
+    "push": "/push/faye",
+}
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ATTEMPTS = 5

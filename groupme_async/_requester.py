@@ -226,12 +226,14 @@ class Requester:
         json: Any = None,
         log: AttemptLog | None = None,
         window: float | None = None,
+        retry: RetryPolicy | None = None,
     ) -> T:
         """Call one endpoint and return its answer in the route's shape.
 
         ``window``: no attempt starts later than this many seconds after the
         first began (sends use the policy's ``send_window``).  ``log`` is
-        filled with what the attempts did.
+        filled with what the attempts did.  ``retry`` replaces the client's
+        policy for this call (polling an answer that is not ready yet).
         """
         bound = target if isinstance(target, Bound) else target.bind()
         route = bound.route
@@ -243,6 +245,7 @@ class Requester:
             json=json,
             log=log,
             window=window,
+            retry=retry,
         )
         return route.shape.decode(data, route.label)
 
@@ -256,16 +259,17 @@ class Requester:
         json: Any = None,
         log: AttemptLog | None = None,
         window: float | None = None,
+        retry: RetryPolicy | None = None,
     ) -> Any:
         """The retry loop: one logical request, its decoded ``response`` data."""
-        retry = self.settings.retry
+        retry = retry or self.settings.retry
         log = log if log is not None else AttemptLog()
         started = self._clock()
         deadline_at = started + retry.deadline
         latest_start = math.inf if window is None else started + window
         while True:
             log.attempts += 1
-            outcome = await self._attempt(method, url, label, params, json, deadline_at)
+            outcome = await self._attempt(method, url, label, params, json, deadline_at, retry)
             if not isinstance(outcome, GroupMeError):
                 return outcome
             log.maybe_processed = log.maybe_processed or _maybe_processed(outcome)
@@ -296,6 +300,7 @@ class Requester:
         params: Params | None,
         json: Any,
         deadline_at: float,
+        retry: RetryPolicy,
     ) -> Any:
         limiter = self.settings.rate_limiter
         if limiter is not None:
@@ -321,7 +326,7 @@ class Requester:
                 await response.aclose()
         except _DeadlinePassed:
             outcome: Any = APITimeoutError(
-                f"{label}: the call's {self.settings.retry.deadline:g} s deadline passed",
+                f"{label}: the call's {retry.deadline:g} s deadline passed",
                 sent=status is not None,
             )
         except _TooLarge:

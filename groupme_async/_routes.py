@@ -35,7 +35,7 @@ from .models import (
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 Method = Literal["GET", "POST", "PUT", "DELETE"]
-Family = Literal["v2", "v3", "v4", "image"]
+Family = Literal["v2", "v3", "v4", "image", "file", "video"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
