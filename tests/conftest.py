@@ -1,14 +1,17 @@
-"""Suite-wide guard: no log record of any test ever contains an access token."""
+"""Suite-wide: no log record of any test ever contains an access token, and the
+recorded corpus for the tests that read it."""
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from groupme_async.testing import SANDBOX_TOKEN
 
+from .recorded import RecordedCorpus, locate_recorded
 from .unit.conftest import TOKEN as UNIT_TOKEN
 
 SECRETS = (SANDBOX_TOKEN, UNIT_TOKEN)
@@ -45,3 +48,9 @@ def _no_token_in_any_log_record(request: pytest.FixtureRequest) -> Iterator[None
         root.setLevel(previous)
     leaked = [i for i, text in enumerate(collector.texts) if any(s in text for s in SECRETS)]
     assert not leaked, f"{len(leaked)} log record(s) contained an access token"
+
+
+@pytest.fixture(scope="session")
+def recorded() -> RecordedCorpus:
+    """The recorded GroupMe corpus; skips the test when there is none (see ``recorded.py``)."""
+    return RecordedCorpus(locate_recorded(os.environ))

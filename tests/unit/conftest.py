@@ -1,4 +1,4 @@
-"""Shared helpers for the unit tests: a client that never sleeps, and the recordings."""
+"""Shared helpers for the unit tests: a client that never sleeps, and the invented fixtures."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from groupme_async import AsyncGroupMe, RetryPolicy
 
 TOKEN = "tok-SECRET-5f1e2d3c4b"  # a token string that must never leak
-RECORDED = Path(__file__).parents[2] / ".." / "shared" / "fixtures" / "recorded"
+INVENTED = Path(__file__).parents[1] / "fixtures"
 
 V3 = "https://api.groupme.com/v3"
 V4 = "https://api.groupme.com/v4"
@@ -47,8 +47,28 @@ def fail(status: int, errors: list[str] | None = None, **headers: str) -> httpx.
     return httpx.Response(status, json=body, headers=headers)
 
 
-def recorded_json(relative: str) -> Any:
-    return json.loads((RECORDED / relative).read_text(encoding="utf-8"))
+def invented_json(relative: str) -> Any:
+    """A fixture from ``tests/fixtures/``: invented people and ids, in recorded shapes."""
+    return json.loads((INVENTED / relative).read_text(encoding="utf-8"))
+
+
+#: The invented fixtures holding a page of messages under ``response.messages``.
+MESSAGE_PAGES = (
+    "group_messages.json",
+    "group_messages_before.json",
+    "group_messages_2016.json",
+    "likes_mine.json",
+)
+
+
+def invented_messages() -> list[dict[str, Any]]:
+    """Every invented raw message: the pages, show, create, the DMs and the callback."""
+    raws = [m for name in MESSAGE_PAGES for m in invented_json(name)["response"]["messages"]]
+    for single in ("group_message_show.json", "group_message_create.json"):
+        raws.append(invented_json(single)["response"]["message"])
+    raws += invented_json("direct_messages.json")["response"]["direct_messages"]
+    raws.append(invented_json("bot_callback.json"))
+    return raws
 
 
 @pytest.fixture

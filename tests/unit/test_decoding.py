@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
-from datetime import datetime
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import attrs
 import httpx
 import pytest
 import respx
-import yaml
 
 from groupme_async import (
     AsyncGroupMe,
@@ -36,17 +33,19 @@ from groupme_async import (
 )
 from groupme_async._convert import structure, structure_list
 
+from ..recorded import RecordedCorpus
 from . import seed_examples as seeds
-from .conftest import RECORDED, V3, envelope, recorded_json
+from .checks import assert_well_typed, generated_message_hook, serve
+from .conftest import V3, envelope, invented_messages
 
 LOWERPINES = "bigfootjon__lowerpines/lowerpines.endpoints."
 
 
-def _lowerpines(prefix: str) -> list[Any]:
+def _lowerpines(recorded: RecordedCorpus, prefix: str) -> list[Any]:
     """The ``response`` of every lowerpines recording whose name starts with ``prefix``."""
-    files = sorted((RECORDED / "bigfootjon__lowerpines").glob(f"lowerpines.endpoints.{prefix}*"))
+    files = sorted(recorded.path("bigfootjon__lowerpines").glob(f"lowerpines.endpoints.{prefix}*"))
     assert files, prefix
-    return [recorded_json(f"bigfootjon__lowerpines/{f.name}")["response"] for f in files]
+    return [recorded.json(f"bigfootjon__lowerpines/{f.name}")["response"] for f in files]
 
 
 def expect(condition: object, what: str) -> None:
@@ -54,43 +53,6 @@ def expect(condition: object, what: str) -> None:
     never be printed in a failure message."""
     if not condition:
         pytest.fail(f"recorded data check failed: {what}", pytrace=False)
-
-
-def _walk_models(value: Any) -> Iterable[Any]:
-    """Every attrs instance inside ``value``, recursively."""
-    if attrs.has(type(value)):
-        yield value
-        for field in attrs.fields(type(value)):
-            yield from _walk_models(getattr(value, field.name))
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _walk_models(item)
-
-
-def _assert_well_typed(value: Any) -> None:
-    """Ids are strings, datetimes are aware, attachments of known types are typed."""
-    for model in _walk_models(value):
-        for field in attrs.fields(type(model)):
-            item = getattr(model, field.name)
-            if isinstance(item, datetime):
-                assert item.tzinfo is not None, f"{type(model).__name__}.{field.name} is naive"
-            if field.name.endswith("id") and item is not None:
-                assert isinstance(item, str), f"{type(model).__name__}.{field.name} not a str"
-        if isinstance(model, Message):
-            for attachment in model.attachments:
-                if isinstance(attachment, UnknownAttachment):
-                    assert attachment.type not in {
-                        "image",
-                        "video",
-                        "location",
-                        "emoji",
-                        "split",
-                        "reply",
-                        "mentions",
-                        "file",
-                        "poll",
-                        "event",
-                    }, f"a known {attachment.type!r} attachment fell back to UnknownAttachment"
 
 
 # --- the seeds -------------------------------------------------------------------
@@ -125,7 +87,7 @@ SEED_DECODERS: dict[str, Callable[[Any], Any]] = {
 )
 def test_every_seed_example_decodes(name: str, body: Any) -> None:
     decoded = SEED_DECODERS[name](body)
-    _assert_well_typed(decoded)
+    assert_well_typed(decoded)
 
 
 def test_seed_values_decode_faithfully() -> None:
@@ -161,30 +123,19 @@ def test_seed_values_decode_faithfully() -> None:
 # --- the recordings, through the client ------------------------------------------
 
 
-async def _serve(
-    gm_call: Callable[[AsyncGroupMe], Awaitable[Any]],
-    body: Any,
-    gm: AsyncGroupMe,
-    status: int = 200,
-) -> Any:
-    with respx.mock:
-        respx.route(host="api.groupme.com").mock(return_value=httpx.Response(status, json=body))
-        return await gm_call(gm)
-
-
-async def test_recorded_group_message_pages(gm: AsyncGroupMe) -> None:
-    pages = _lowerpines("message.MessagesIndexRequest")
+async def test_recorded_group_message_pages(gm: AsyncGroupMe, recorded: RecordedCorpus) -> None:
+    pages = _lowerpines(recorded, "message.MessagesIndexRequest")
     expect(len(pages) == 4, "len(pages) == 4")
     for raw in pages:
-        page = await _serve(
+        page = await serve(
             lambda g: g.group_messages.list("53616101", limit=100), envelope(raw), gm
         )
         expect(page.count == 3, "page.count == 3")
         expect(
             len(page.messages) == len(raw["messages"]), "len(page.messages) == len(raw['messages'])"
         )
-        _assert_well_typed(page)
-    full = await _serve(
+        assert_well_typed(page)
+    full = await serve(
         lambda g: g.group_messages.list("53616101", limit=100),
         envelope(max(pages, key=lambda p: len(p["messages"]))),
         gm,
@@ -198,18 +149,20 @@ async def test_recorded_group_message_pages(gm: AsyncGroupMe) -> None:
     )
 
 
-def test_recorded_message_show_and_create() -> None:
-    for raw in _lowerpines("message.MessagesShowRequest") + _lowerpines(
-        "message.MessagesCreateRequest"
+def test_recorded_message_show_and_create(recorded: RecordedCorpus) -> None:
+    for raw in _lowerpines(recorded, "message.MessagesShowRequest") + _lowerpines(
+        recorded, "message.MessagesCreateRequest"
     ):
         message = structure(raw["message"], Message, "x")
         expect(message.source_guid, "message.source_guid")
-        _assert_well_typed(message)
+        assert_well_typed(message)
 
 
-async def test_recorded_send_response_through_the_client(gm: AsyncGroupMe) -> None:
-    (raw,) = _lowerpines("message.MessagesCreateRequest")
-    message = await _serve(
+async def test_recorded_send_response_through_the_client(
+    gm: AsyncGroupMe, recorded: RecordedCorpus
+) -> None:
+    (raw,) = _lowerpines(recorded, "message.MessagesCreateRequest")
+    message = await serve(
         lambda g: g.group_messages.send("53616101", "x", source_guid=raw["message"]["source_guid"]),
         envelope(raw, 201),
         gm,
@@ -221,59 +174,59 @@ async def test_recorded_send_response_through_the_client(gm: AsyncGroupMe) -> No
     )  # a non-GUID guid is kept
 
 
-async def test_recorded_chats(gm: AsyncGroupMe) -> None:
-    (raw,) = _lowerpines("chat.DirectMessageChatsRequest")
-    chats = await _serve(lambda g: g.chats.list(), envelope(raw), gm)
+async def test_recorded_chats(gm: AsyncGroupMe, recorded: RecordedCorpus) -> None:
+    (raw,) = _lowerpines(recorded, "chat.DirectMessageChatsRequest")
+    chats = await serve(lambda g: g.chats.list(), envelope(raw), gm)
     expect(len(chats) == 10, "len(chats) == 10")
     expect(
         all(c.last_message is None or "+" in (c.last_message.conversation_id or "") for c in chats),
         "every DM chat's last message has an a+b conversation id",
     )
-    _assert_well_typed(chats)
+    assert_well_typed(chats)
 
 
-async def test_recorded_users(gm: AsyncGroupMe) -> None:
-    (me,) = _lowerpines("user.UserMeRequest")
-    (updated,) = _lowerpines("user.UserUpdateRequest")
-    user = await _serve(lambda g: g.users.me(), envelope(me), gm)
+async def test_recorded_users(gm: AsyncGroupMe, recorded: RecordedCorpus) -> None:
+    (me,) = _lowerpines(recorded, "user.UserMeRequest")
+    (updated,) = _lowerpines(recorded, "user.UserUpdateRequest")
+    user = await serve(lambda g: g.users.me(), envelope(me), gm)
     expect(
         user.id == str(me["id"]) and user.zip_code is None,
         "user.id == str(me['id']) and user.zip_code is None",
     )
-    _assert_well_typed(user)
-    user = await _serve(lambda g: g.users.update(zip_code="1"), envelope(updated), gm)
+    assert_well_typed(user)
+    user = await serve(lambda g: g.users.update(zip_code="1"), envelope(updated), gm)
     expect(user.id == str(updated["id"]), "user.id == str(updated['id'])")
 
 
-async def test_recorded_blocks(gm: AsyncGroupMe) -> None:
-    (index,) = _lowerpines("block.BlockIndexRequest")
-    (between,) = _lowerpines("block.BlockBetweenRequest")
-    blocks = await _serve(lambda g: g.blocks.list("1"), envelope(index), gm)
+async def test_recorded_blocks(gm: AsyncGroupMe, recorded: RecordedCorpus) -> None:
+    (index,) = _lowerpines(recorded, "block.BlockIndexRequest")
+    (between,) = _lowerpines(recorded, "block.BlockBetweenRequest")
+    blocks = await serve(lambda g: g.blocks.list("1"), envelope(index), gm)
     expect(
         len(blocks) == len(index["blocks"]) and all(isinstance(b, Block) for b in blocks),
         "len(blocks) == len(index['blocks']) and all(isinstance(b, Block) for b in blocks)",
     )
     expect(
-        await _serve(lambda g: g.blocks.between("1", "2"), envelope(between), gm) is True,
-        "await _serve(lambda g: g.blocks.between('1', '2'), envelope(between), gm) is True",
+        await serve(lambda g: g.blocks.between("1", "2"), envelope(between), gm) is True,
+        "await serve(lambda g: g.blocks.between('1', '2'), envelope(between), gm) is True",
     )
 
 
-async def test_recorded_groups(gm: AsyncGroupMe) -> None:
-    (index,) = _lowerpines("group.GroupsIndexRequest")
-    groups = await _serve(lambda g: g.groups.list(per_page=100), envelope(index), gm)
+async def test_recorded_groups(gm: AsyncGroupMe, recorded: RecordedCorpus) -> None:
+    (index,) = _lowerpines(recorded, "group.GroupsIndexRequest")
+    groups = await serve(lambda g: g.groups.list(per_page=100), envelope(index), gm)
     expect(len(groups) == 100, "len(groups) == 100")
     expect(
         sum(len(g.members) for g in groups) == 2274, "sum(len(g.members) for g in groups) == 2274"
     )
-    _assert_well_typed(groups)
-    (show,) = _lowerpines("group.GroupsShowRequest")
-    group = await _serve(lambda g: g.groups.get("53616101"), envelope(show), gm)
+    assert_well_typed(groups)
+    (show,) = _lowerpines(recorded, "group.GroupsShowRequest")
+    group = await serve(lambda g: g.groups.get("53616101"), envelope(show), gm)
     expect(
         group.messages is not None and group.messages.last_message_id,
         "group.messages is not None and group.messages.last_message_id",
     )
-    (created,) = _lowerpines("group.GroupsCreateRequest")
+    (created,) = _lowerpines(recorded, "group.GroupsCreateRequest")
     new = structure(created, Group, "x")
     expect(
         new.messages is not None and new.messages.last_message_id is None,
@@ -283,7 +236,7 @@ async def test_recorded_groups(gm: AsyncGroupMe) -> None:
         "kinnell__groupme-ruby-gem/new.json",
         "ZachMyers3__groupme-archive-parse/conversation.json",
     ):
-        _assert_well_typed(structure(recorded_json(relative), Group, "x"))
+        assert_well_typed(structure(recorded.json(relative), Group, "x"))
 
 
 CASSETTES = [
@@ -296,9 +249,13 @@ CASSETTES = [
 
 @pytest.mark.parametrize(("relative", "call", "expected"), CASSETTES, ids=[c[0] for c in CASSETTES])
 async def test_recorded_cassettes_decode_through_the_client(
-    relative: str, call: Callable[[AsyncGroupMe], Awaitable[Any]], expected: type, gm: AsyncGroupMe
+    relative: str,
+    call: Callable[[AsyncGroupMe], Awaitable[Any]],
+    expected: type,
+    gm: AsyncGroupMe,
+    recorded: RecordedCorpus,
 ) -> None:
-    cassette = yaml.safe_load((RECORDED / relative).read_text("utf-8"))
+    cassette = recorded.yaml(relative)
     (interaction,) = cassette.get("http_interactions") or cassette["interactions"]
     response = interaction["response"]
     headers = {k: v[0] if isinstance(v, list) else v for k, v in response["headers"].items()}
@@ -319,7 +276,7 @@ async def test_recorded_cassettes_decode_through_the_client(
             len(result) == 10 and all(isinstance(g, Group) for g in result),
             "len(result) == 10 and all(isinstance(g, Group) for g in result)",
         )
-    _assert_well_typed(result)
+    assert_well_typed(result)
 
 
 MESSAGE_DUMPS = [
@@ -332,36 +289,34 @@ MESSAGE_DUMPS = [
 
 
 @pytest.mark.parametrize("relative", MESSAGE_DUMPS)
-def test_recorded_message_dumps_decode(relative: str) -> None:
-    raw = recorded_json(relative)["response"]["messages"]
+def test_recorded_message_dumps_decode(relative: str, recorded: RecordedCorpus) -> None:
+    raw = recorded.json(relative)["response"]["messages"]
     messages = structure_list(raw, Message, relative)
     expect(len(messages) == len(raw), "len(messages) == len(raw)")
-    _assert_well_typed(messages)
-
-
-def _generated_message_hook() -> Callable[[Any, Any], Message]:
-    """cattrs' own generated hook for Message, using the converter's rules
-    for every field: the reference the hand-written hook must agree with."""
-    from cattrs.gen import make_dict_structure_fn
-
-    from groupme_async._convert import converter
-
-    return make_dict_structure_fn(Message, converter)  # type: ignore[no-any-return]
+    assert_well_typed(messages)
 
 
 def test_hand_written_message_hook_agrees_with_the_generated_one() -> None:
-    reference = _generated_message_hook()
-    raws = [m for rel in MESSAGE_DUMPS for m in recorded_json(rel)["response"]["messages"]]
-    raws += [m for page in _lowerpines("message.MessagesIndexRequest") for m in page["messages"]]
-    raws += [
+    reference = generated_message_hook()
+    raws = [
+        *invented_messages(),
         _msg(favorited_by=None, attachments=None, reactions=None),
         _msg(id=5, user_id=6, favorited_by=[1, "2"], pinned_at="2020-01-01T00:00:00Z"),
         _msg(updated_at=1700000000, deleted_at="1700000001", platform="gm", event={"type": "x"}),
     ]
-    mismatches = sum(1 for raw in raws if structure(raw, Message, "x") != reference(raw, Message))
-    expect(mismatches == 0, f"{mismatches} of {len(raws)} messages decode differently")
+    for raw in raws:
+        assert structure(raw, Message, "x") == reference(raw, Message), raw.get("id")
     # One deliberate leniency: a null ``system`` flag means not a system message.
     assert structure(_msg(system=None), Message, "x").system is False
+
+
+def test_hand_written_message_hook_agrees_on_the_recordings(recorded: RecordedCorpus) -> None:
+    reference = generated_message_hook()
+    raws = [m for rel in MESSAGE_DUMPS for m in recorded.json(rel)["response"]["messages"]]
+    pages = _lowerpines(recorded, "message.MessagesIndexRequest")
+    raws += [m for page in pages for m in page["messages"]]
+    mismatches = sum(1 for raw in raws if structure(raw, Message, "x") != reference(raw, Message))
+    expect(mismatches == 0, f"{mismatches} of {len(raws)} messages decode differently")
 
 
 @pytest.mark.parametrize(
@@ -385,10 +340,10 @@ def test_hand_written_message_hook_rejects_what_the_generated_one_rejects(
         structure(_msg(**bad), Message, "x")
 
 
-def test_recorded_quirks_decode_into_typed_values() -> None:
+def test_recorded_quirks_decode_into_typed_values(recorded: RecordedCorpus) -> None:
     messages: list[Message] = []
     for relative in MESSAGE_DUMPS:
-        messages += structure_list(recorded_json(relative)["response"]["messages"], Message, "x")
+        messages += structure_list(recorded.json(relative)["response"]["messages"], Message, "x")
     attachments: list[Attachment] = [a for m in messages for a in m.attachments]
     by_type = {type(a) for a in attachments}
     expect(
@@ -421,8 +376,8 @@ def test_recorded_quirks_decode_into_typed_values() -> None:
     )
 
 
-def test_recorded_callback_payload_decodes() -> None:
-    message = structure(recorded_json("ahamlinman__peribot-groupme/msg.json"), Message, "x")
+def test_recorded_callback_payload_decodes(recorded: RecordedCorpus) -> None:
+    message = structure(recorded.json("ahamlinman__peribot-groupme/msg.json"), Message, "x")
     expect(message.created_at.tzinfo is not None, "message.created_at.tzinfo is not None")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
 
 from groupme_async import (
     APIError,
@@ -17,7 +16,7 @@ from groupme_async import (
 )
 from groupme_async._envelope import NO_CONTENT, decode, parse_retry_after
 
-from .conftest import RECORDED
+from ..recorded import RecordedCorpus
 
 EP = "GET /test"
 
@@ -50,10 +49,8 @@ def test_empty_2xx_body_is_no_content() -> None:
     assert decode(201, {}, b"  \n", endpoint=EP) is NO_CONTENT
 
 
-def test_recorded_bot_post_202_text_html_empty_body() -> None:
-    cassette = yaml.safe_load(
-        (RECORDED / "colin99d__GroupmeBot" / "test_send_message.yaml").read_text("utf-8")
-    )
+def test_recorded_bot_post_202_text_html_empty_body(recorded: RecordedCorpus) -> None:
+    cassette = recorded.yaml("colin99d__GroupmeBot/test_send_message.yaml")
     response = cassette["interactions"][0]["response"]
     headers = {k.lower(): v[0] for k, v in response["headers"].items()}
     assert response["status"]["code"] == 202
