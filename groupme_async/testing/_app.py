@@ -16,8 +16,9 @@ from urllib.parse import parse_qsl
 import anyio
 import orjson
 
-from ._data import ConversationKind, ConversationSpec, User, World, build_world, derive
+from ._data import ConversationKind, ConversationSpec, User, derive
 from ._store import ConversationStore
+from ._world import World, build_world
 
 if TYPE_CHECKING:
     import httpx
