@@ -8,7 +8,7 @@ import random
 import re
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 import anyio
 import orjson
 
+from ._asgi import IN_PROCESS_KEY, NetworkFault, Receive, Scope, Send
 from ._data import ConversationKind, ConversationSpec, User, derive
 from ._store import ConversationStore
 from ._world import World, build_world
@@ -24,11 +25,6 @@ if TYPE_CHECKING:
     import httpx
 
     from .._client import AsyncGroupMe
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 
 #: The access token of the seeded "me" user (the same for every seed).
 SANDBOX_TOKEN = "sandbox0groupme0async0fake0token0000000"  # noqa: S105 - a public test token
@@ -43,16 +39,9 @@ ALL_FAULTS: tuple[str, ...] = (
     "truncate",
     "lost_after_commit",
 )
-#: Faults that end the connection instead of answering.
-NETWORK_FAULTS = frozenset({"drop", "truncate", "lost_after_commit"})
 
 #: The origin ``client()`` points at; any host works, this one says "not real".
 FAKE_BASE_URL = "http://fake.groupme.test"
-
-#: ASGI scope key set by :meth:`FakeGroupMe.transport`: network faults are then
-#: raised as :class:`NetworkFault` for the transport to translate, because an
-#: in-process ASGI app has no connection to drop.
-IN_PROCESS_KEY = "groupme_async.testing.in_process"
 
 MAX_PAGE_LIMIT = 100
 MAX_TEXT_LENGTH = 1000
@@ -67,16 +56,6 @@ _BAD_GATEWAY_HTML = (
     b"<html><head><title>502 Bad Gateway</title></head>"
     b"<body><center><h1>502 Bad Gateway</h1></center></body></html>"
 )
-
-
-class NetworkFault(Exception):
-    """Raised in process in place of a dropped or truncated connection."""
-
-    def __init__(self, kind: str, received: int = 0, expected: int = 0) -> None:
-        super().__init__(kind)
-        self.kind = kind
-        self.received = received
-        self.expected = expected
 
 
 class _HTTPError(Exception):
