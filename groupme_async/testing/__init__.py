@@ -14,7 +14,7 @@ from ._app import (
     ALL_FAULTS,
     FAKE_BASE_URL,
     SANDBOX_TOKEN,
-    Conversation,
+    FakeConversation,
     FakeGroupMe,
     FakeStats,
 )
@@ -24,8 +24,8 @@ __all__ = [
     "ALL_FAULTS",
     "FAKE_BASE_URL",
     "SANDBOX_TOKEN",
-    "Conversation",
     "ConversationKind",
+    "FakeConversation",
     "FakeGroupMe",
     "FakeStats",
 ]

@@ -68,7 +68,7 @@ class _HTTPError(Exception):
 
 
 @dataclass(frozen=True)
-class Conversation:
+class FakeConversation:
     """A conversation the fake serves (ground truth for tests)."""
 
     kind: ConversationKind
@@ -272,11 +272,11 @@ class FakeGroupMe:
         """Every generated user id ("me" first)."""
         return list(self._world.users)
 
-    def conversations(self) -> list[Conversation]:
+    def conversations(self) -> list[FakeConversation]:
         """Every conversation: DM chats first, then groups, in generation order."""
         stores = [*self._dms.values(), *self._groups.values()]
         return [
-            Conversation(
+            FakeConversation(
                 kind=s.spec.kind,
                 id=s.spec.id,
                 conversation_id=s.spec.chat_id,
