@@ -103,9 +103,12 @@ SUBPACKAGES = {
         "FAKE_BASE_URL",
         "SANDBOX_TOKEN",
         "ConversationKind",
+        "Endpoint",
         "FakeConversation",
         "FakeGroupMe",
         "FakeStats",
+        "endpoints_markdown",
+        "implemented_endpoints",
     },
 }
 
