@@ -1,8 +1,9 @@
 """The one route table of the fake, assembled from the family modules.
 
 To add an endpoint family: write ``_<family>.py`` with handlers
-``(state, request, **captures) -> Reply`` and a ``ROUTES`` list, then add the
-module to :data:`FAMILIES`.
+``(state, request, **captures) -> Reply`` and a ``ROUTES`` list, add the
+module to :data:`FAMILIES`, then regenerate the README list with
+``python -m groupme_async.testing endpoints --markdown``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from ._routes import RouteTable
 FAMILIES = (_groups, _messages, _users, _blocks, _images)
 
 TABLE = RouteTable(route for family in FAMILIES for route in family.ROUTES)
+
+#: The command that prints :func:`endpoints_markdown`, for the README.
+MARKDOWN_COMMAND = "python -m groupme_async.testing endpoints --markdown"
 
 
 @dataclass(frozen=True)

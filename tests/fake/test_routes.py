@@ -1,9 +1,10 @@
-"""The route table: matching, and the "does not implement" 404."""
+"""The route table: matching, the "does not implement" 404, and the README's list."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,12 +12,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from groupme_async.testing import FakeGroupMe, endpoints_markdown, implemented_endpoints
-from groupme_async.testing._endpoints import TABLE
+from groupme_async.testing.__main__ import main
+from groupme_async.testing._endpoints import MARKDOWN_COMMAND, TABLE
 from groupme_async.testing._http import Reply, Request, ok
 from groupme_async.testing._routes import CAPTURES, Route, RouteTable
 from groupme_async.testing._state import FakeState
 
 from .test_endpoints import error, first
+
+ROOT = Path(__file__).resolve().parents[2]
+README_BLOCK = re.compile(
+    r"<!-- BEGIN FakeGroupMe endpoints \(generated: (?P<command>[^)]*)\) -->\n"
+    r"(?P<body>.*?)"
+    r"<!-- END FakeGroupMe endpoints -->",
+    re.S,
+)
 
 
 def gap(method: str, path: str) -> list[str]:
@@ -105,6 +115,27 @@ async def test_every_listed_endpoint_is_served(fake: FakeGroupMe, http: httpx.As
         assert response.status_code < 500, (endpoint, response.text)
         if response.status_code == 404:
             assert response.json()["meta"]["errors"] != gap(endpoint.method, path)
+
+
+def test_the_readme_lists_exactly_the_implemented_endpoints(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    found = README_BLOCK.search((ROOT / "README.md").read_text())
+    assert found is not None, "README.md lost the generated FakeGroupMe endpoints block"
+    assert found["command"] == MARKDOWN_COMMAND
+    assert main(["endpoints", "--markdown"]) == 0
+    generated = capsys.readouterr().out
+    assert generated == endpoints_markdown() + "\n"
+    assert found["body"] == generated, (
+        "The FakeGroupMe endpoint list in README.md is stale: replace the text between "
+        f"its BEGIN/END markers with the output of `{MARKDOWN_COMMAND}`."
+    )
+
+
+def test_endpoints_command_lists_method_and_path(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["endpoints"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split() for line in lines] == [[e.method, e.path] for e in implemented_endpoints()]
 
 
 def test_the_endpoint_list_comes_from_the_table() -> None:
