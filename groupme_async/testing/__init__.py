@@ -8,24 +8,29 @@ The fake is a plain ASGI application, so any HTTP client can use it: in
 process through :meth:`FakeGroupMe.transport`, or on a socket with
 ``python -m groupme_async.testing serve``.  Enable the pytest fixtures with
 ``pytest_plugins = ["groupme_async.testing.pytest_plugin"]``.
+:func:`implemented_endpoints` lists what it serves.
 """
 
 from ._app import (
     ALL_FAULTS,
     FAKE_BASE_URL,
     SANDBOX_TOKEN,
-    Conversation,
+    FakeConversation,
     FakeGroupMe,
     FakeStats,
 )
 from ._data import ConversationKind
+from ._endpoints import Endpoint, endpoints_markdown, implemented_endpoints
 
 __all__ = [
     "ALL_FAULTS",
     "FAKE_BASE_URL",
     "SANDBOX_TOKEN",
-    "Conversation",
     "ConversationKind",
+    "Endpoint",
+    "FakeConversation",
     "FakeGroupMe",
     "FakeStats",
+    "endpoints_markdown",
+    "implemented_endpoints",
 ]

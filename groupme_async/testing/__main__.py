@@ -1,7 +1,8 @@
-"""``python -m groupme_async.testing serve``: FakeGroupMe on a real socket.
+"""``python -m groupme_async.testing``: FakeGroupMe on a real socket, and its endpoints.
 
-For benchmarks and for clients in other languages.  uvicorn is imported only
-here (install the ``server`` extra).
+``serve`` is for benchmarks and for clients in other languages; uvicorn is
+imported only there (install the ``server`` extra).  ``endpoints`` lists what
+the fake implements (``--markdown`` prints the README's list).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from ._app import ALL_FAULTS, SANDBOX_TOKEN, FakeGroupMe
+from ._endpoints import endpoints_markdown, implemented_endpoints
 
 
 class _QuietAborts(logging.Filter):
@@ -50,7 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="generated messages kept per conversation for reuse (default: none)",
     )
+    endpoints = commands.add_parser("endpoints", help="list the endpoints FakeGroupMe implements")
+    endpoints.add_argument(
+        "--markdown", action="store_true", help="as the markdown list in the README"
+    )
     return parser
+
+
+def print_endpoints(markdown: bool) -> None:
+    if markdown:
+        print(endpoints_markdown())
+        return
+    for endpoint in implemented_endpoints():
+        print(f"{endpoint.method:<7} {endpoint.path}")
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -94,6 +108,9 @@ async def serve(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m groupme_async.testing``."""
     args = build_parser().parse_args(argv)
+    if args.command == "endpoints":
+        print_endpoints(args.markdown)
+        return 0
     try:
         # Refuse bad fault names before binding a port.
         unknown = set(args.faults.split(",")) - set(ALL_FAULTS) - {""}

@@ -1,4 +1,4 @@
-"""The in-process transport: FakeGroupMe behind ``httpx.ASGITransport``.
+"""The in-process transport: an ASGI app behind ``httpx.ASGITransport``.
 
 An ASGI app called in process has no socket to drop, so the fake raises
 :class:`NetworkFault` instead, and this transport turns it into the httpx
@@ -8,27 +8,25 @@ exactly the path it takes in production.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import httpx
 
-from ._app import IN_PROCESS_KEY, NetworkFault, Receive, Scope, Send
+from ._asgi import IN_PROCESS_KEY, NetworkFault, Receive, Scope, Send
 
-if TYPE_CHECKING:
-    from ._app import FakeGroupMe
+App = Callable[[Scope, Receive, Send], Coroutine[Any, Any, None]]
 
 
 class FakeTransport(httpx.AsyncBaseTransport):
-    """Serves a :class:`FakeGroupMe` to httpx without a network."""
+    """Serves an ASGI app (FakeGroupMe) to httpx without a network."""
 
-    def __init__(self, fake: FakeGroupMe) -> None:
-        self._fake = fake
-
-        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+    def __init__(self, app: App) -> None:
+        async def in_process(scope: Scope, receive: Receive, send: Send) -> None:
             scope[IN_PROCESS_KEY] = True
-            await fake(scope, receive, send)
+            await app(scope, receive, send)
 
-        self._inner = httpx.ASGITransport(app=app)
+        self._inner = httpx.ASGITransport(app=in_process)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:

@@ -106,10 +106,13 @@ SUBPACKAGES = {
         "ALL_FAULTS",
         "FAKE_BASE_URL",
         "SANDBOX_TOKEN",
-        "Conversation",
         "ConversationKind",
+        "Endpoint",
+        "FakeConversation",
         "FakeGroupMe",
         "FakeStats",
+        "endpoints_markdown",
+        "implemented_endpoints",
     },
 }
 

@@ -1,0 +1,76 @@
+"""ASGI plumbing: types, body reading, lifespan, and cutting a response short.
+
+The in-process fault signal lives here, apart from :mod:`._app`, so that the
+transport, which the app hands out, does not import the app back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from ._http import JSON_TYPE
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+#: ASGI scope key set by the in-process transport: network faults are then
+#: raised as :class:`NetworkFault` for the transport to translate, because an
+#: in-process ASGI app has no connection to drop.
+IN_PROCESS_KEY = "groupme_async.testing.in_process"
+
+#: Bytes of a request body kept; the rest is read and dropped.
+MAX_BODY_BYTES = 8 * 1024 * 1024
+
+
+class NetworkFault(Exception):
+    """Raised in process in place of a dropped or truncated connection."""
+
+    def __init__(self, kind: str, received: int = 0, expected: int = 0) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.received = received
+        self.expected = expected
+
+
+async def read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= MAX_BODY_BYTES:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def abort(
+    send: Send, in_process: bool, kind: str, status: int, partial: bytes, *, expected: int
+) -> None:
+    """End the exchange as a broken connection would (``kind`` names the fault)."""
+    if in_process:
+        raise NetworkFault(kind, received=len(partial), expected=expected)
+    # ASGI has no "close the socket": promise a body and stop short.  The
+    # server then closes the connection and the client sees an incomplete
+    # response, which is what a dropped connection looks like on the wire.
+    headers = [(b"content-length", str(expected).encode()), (b"content-type", JSON_TYPE)]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    if partial:
+        await send({"type": "http.response.body", "body": partial, "more_body": True})

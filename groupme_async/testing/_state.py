@@ -1,0 +1,135 @@
+"""Everything the fake remembers, and the lookups every family of handlers shares.
+
+Handlers get a :class:`FakeState` as their first argument.  Lookups raise
+:class:`HTTPError` with the answer GroupMe gives (404 "Not Found" for an
+unknown id), so a handler reads as the happy path.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ._data import ConversationSpec, User, derive
+from ._http import CHAT_ID, DIGITS, HTTPError, not_found
+from ._store import ConversationStore
+from ._world import World, build_world
+
+
+class FakeState:
+    """The generated world plus what clients changed since."""
+
+    def __init__(
+        self,
+        seed: int,
+        *,
+        dm_chats: int,
+        groups: int,
+        messages_per_conversation: int,
+        exact_counts: bool,
+        cache_messages: int,
+        clock: Callable[[], float],
+    ) -> None:
+        self.seed = seed
+        self.world: World = build_world(
+            seed,
+            dm_chats=dm_chats,
+            groups=groups,
+            messages_per_conversation=messages_per_conversation,
+            exact_counts=exact_counts,
+        )
+        self.clock = clock
+        # Message timestamps are wall-clock seconds; the injected clock only
+        # says how much time has passed since the fake was made.
+        self.wall_offset = time.time() - clock()
+        self.groups: dict[str, ConversationStore] = {}
+        self.dms: dict[str, ConversationStore] = {}
+        for spec in self.world.conversations:
+            target = self.groups if spec.kind == "group" else self.dms
+            target[spec.id] = ConversationStore(spec, cache_messages)
+        me = self.world.me
+        #: The editable part of "me" (users, profile and directory endpoints).
+        self.me: dict[str, Any] = {
+            "name": me.name,
+            "email": me.email,
+            "image_url": me.avatar_url,
+            "zip_code": None,
+            "bio": "",
+            "song_url": None,
+            "photo_urls": [],
+            "interests": [],
+            "major_codes": [],
+            "graduation_year": "",
+            "campus_profile_visibility": "hidden",
+            "updated_at": self.world.me_created_at,
+            "share_serial": 0,
+            "disable_favorite_notification": False,
+            "group_notification_sound": None,
+            "dm_notification_sound": None,
+            "sms": False,
+        }
+        #: Blocked user id -> when "me" blocked them.
+        self.blocks: dict[str, int] = {}
+        self.pinned: list[str] = [s.chat_id for s in self.world.conversations[:1]]
+
+    @property
+    def me_id(self) -> str:
+        return self.world.me.id
+
+    def wall_now(self) -> int:
+        """The current time as a GroupMe timestamp (Unix seconds)."""
+        return int(self.wall_offset + self.clock())
+
+    # --- lookups ---------------------------------------------------------------
+
+    def group(self, group_id: str) -> ConversationStore:
+        store = self.groups.get(group_id)
+        if store is None:
+            raise not_found()
+        return store
+
+    def dm(self, other_id: str, *, create: bool = False) -> ConversationStore:
+        """The DM with ``other_id``; an empty one if they never talked (kept if ``create``)."""
+        if not DIGITS.fullmatch(other_id):
+            raise HTTPError(400, "other_user_id is invalid")
+        store = self.dms.get(other_id)
+        if store is not None:
+            return store
+        other = self.world.users.get(other_id)
+        if other is None:
+            raise not_found()
+        if other.id == self.me_id:
+            raise HTTPError(400, "You cannot message yourself")
+        store = ConversationStore(self._empty_dm_spec(other))
+        if create:
+            self.dms[other_id] = store
+        return store
+
+    def _empty_dm_spec(self, other: User) -> ConversationSpec:
+        me = self.world.me
+        lo, hi = sorted((me.id, other.id), key=int)
+        now = self.wall_now()
+        return ConversationSpec(
+            kind="direct", id=other.id, chat_id=f"{lo}+{hi}", name=other.name,
+            slot=len(self.dms) + len(self.groups) + 1, key=derive(self.seed, "dm", other.id),
+            count=0, start=now, step=1, me=me, senders=(me, other),
+            nicknames=(me.name, other.name), created_at=now,
+        )  # fmt: skip
+
+    def chat(self, chat_id: str) -> ConversationStore:
+        match = CHAT_ID.fullmatch(chat_id)
+        if match is None:
+            raise not_found()
+        a, b = match.groups()
+        other = b if a == self.me_id else a if b == self.me_id else None
+        store = self.dms.get(other) if other is not None else None
+        if store is None or store.spec.chat_id != chat_id:
+            raise not_found()
+        return store
+
+    def conversation(self, conversation_id: str) -> ConversationStore:
+        """A group by id or a DM by chat id."""
+        if "+" in conversation_id:
+            return self.chat(conversation_id)
+        return self.group(conversation_id)
