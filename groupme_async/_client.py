@@ -145,6 +145,11 @@ class AsyncGroupMe:
         """Single-message operations (delete)."""
         self.blocks = Blocks(r)
         """Blocks (``/blocks``)."""
+        # groups beyond the seeds, members, users, contacts, bots
+
+        # messages beyond the seeds, polls, events, subgroups, gallery
+
+        # media services
 
     def with_options(
         self,

@@ -181,6 +181,17 @@ BLOCKS_CREATE = Route("POST", "v3", "/blocks", One(Block, "block"))
 BLOCKS_DELETE = Route("DELETE", "v3", "/blocks", Nothing())
 BLOCKS_DELETE_VIA_POST = Route("POST", "v3", "/blocks/delete", Nothing())
 
+# --- groups beyond the seeds, members, users, contacts, bots (API.md) ----------------
+# (rows for gm.groups, gm.members, gm.users.get, gm.contacts, gm.chats.delete, gm.bots)
+
+
+# --- messages beyond the seeds: show, edit, likes, pins; polls, events, topics, gallery --
+# (rows for gm.messages, gm.polls, gm.events, gm.subgroups, gm.gallery)
+
+
+# --- media services: images, files, videos ----------------------------------------------
+# (rows for gm.images, gm.files, gm.videos)
+
 
 def _collect(namespace: Mapping[str, object]) -> tuple[Route[Any], ...]:
     return tuple(v for v in namespace.values() if isinstance(v, Route))

@@ -433,3 +433,12 @@ class Group(_Identified):
     share_url: str | None = None
     members: tuple[Member, ...] = ()
     messages: GroupMessagesSummary | None = None
+
+
+# --- groups beyond the seeds, members, users, contacts, bots (API.md) -----------------
+
+
+# --- messages beyond the seeds: likes, pins, leaderboard; polls, events, topics, gallery --
+
+
+# --- media services: images, files, videos ------------------------------------------------
