@@ -2,6 +2,7 @@
 
 from ._client import AsyncGroupMe
 from ._retry import RetryPolicy
+from ._version import __version__
 from .errors import (
     APIConnectionError,
     APIError,
@@ -44,8 +45,6 @@ from .models import (
     User,
     VideoAttachment,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "APIConnectionError",

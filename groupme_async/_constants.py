@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from ._version import __version__
+
 #: The real hosts, by API family.  ``base_url=`` replaces all of them with one
 #: origin and the prefixes in ``FAMILY_PREFIXES``.
 DEFAULT_BASES: dict[str, str] = {
@@ -36,4 +38,4 @@ LANDED_LOOKBACK_SECONDS = 300
 LANDED_LOOKBACK_PAGES = 10
 
 DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=10)
-USER_AGENT = "groupme_async/0.1"
+USER_AGENT = f"groupme_async/{__version__}"
