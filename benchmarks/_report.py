@@ -59,7 +59,7 @@ INFO: dict[str, str] = {
         "(full runs only)"
     ),
     "import_groupme_async_ms": (
-        "`import groupme_async` in a fresh interpreter, milliseconds (median; "
+        "`import groupme_async` in a fresh interpreter, CPU milliseconds (median; "
         "`benchmarks/import_time.py`)"
     ),
 }
