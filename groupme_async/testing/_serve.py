@@ -85,6 +85,7 @@ async def _serve(fake: FakeGroupMe, sock: socket.socket) -> None:
             raise SystemExit(1)
         await asyncio.sleep(0.01)
     host, port = sock.getsockname()[:2]
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address, as a URL writes it
     print(f"FakeGroupMe on http://{host}:{port} token={SANDBOX_TOKEN}", flush=True)
     await task
 
