@@ -110,8 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    # Plain print, not rich: one unwrapped line, and rich may be missing.
-    print(f"error: {message}", file=sys.stderr)
+    # Plain print, not rich: one unwrapped line (even if a message from below
+    # has a line break), and rich may be missing.
+    print(f"error: {' '.join(message.splitlines())}", file=sys.stderr)
     return 2
 
 
