@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-import nox
+import tomllib
+from pathlib import Path
 
+import nox
+from packaging.requirements import Requirement
+
+# floors is left out: it is the whole suite again after a fresh install
+# (about 3 minutes here), so it runs on request: nox -s floors.
 nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.error_on_missing_interpreters = True
+
+ROOT = Path(__file__).resolve().parent
 
 
 @nox.session
@@ -28,6 +36,33 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
     session.install("-e", ".[test]", "mypy==2.4.1", "types-PyYAML")
     session.run("mypy", "--strict", "groupme_async")
+
+
+def floor_pins() -> list[str]:
+    """``name==floor`` for every dependency and every requirement of the cli,
+    server and test extras, read from pyproject.toml (the one place floors
+    are written; tests/test_packaging.py holds each to a single ``>=``)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    texts = list(project["dependencies"])
+    for extra in ("cli", "server", "test"):
+        texts += project["optional-dependencies"][extra]
+    pins = []
+    for text in texts:
+        req = Requirement(text)
+        if req.name == project["name"]:
+            continue  # the test extra naming the cli and server extras
+        (spec,) = req.specifier
+        pins.append(f"{req.name}=={spec.version}")
+    return pins
+
+
+@nox.session
+def floors(session: nox.Session) -> None:
+    """The test suite on the lowest versions pyproject.toml allows, each installed exactly."""
+    constraints = Path(session.create_tmp()) / "floors.txt"
+    constraints.write_text("\n".join(floor_pins()) + "\n")
+    session.install("-c", str(constraints), "-e", ".[test]")
+    session.run("pytest", *session.posargs)
 
 
 @nox.session

@@ -58,6 +58,10 @@ INFO: dict[str, str] = {
         "20 x 5k: GroupyAPI `list_all()` one conversation after another / concurrent export "
         "(full runs only)"
     ),
+    "import_groupme_async_ms": (
+        "`import groupme_async` in a fresh interpreter, CPU milliseconds (median; "
+        "`benchmarks/import_time.py`)"
+    ),
 }
 
 

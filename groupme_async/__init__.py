@@ -5,6 +5,7 @@ from ._limiter import AdaptiveRateLimiter
 from ._pagination import AsyncPaginator
 from ._requester import InsecureTransportWarning, RateLimiter
 from ._retry import RetryPolicy
+from ._version import __version__
 from .errors import (
     APIConnectionError,
     APIError,
@@ -48,8 +49,6 @@ from .models import (
     User,
     VideoAttachment,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "APIConnectionError",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ._version import __version__
+
 #: The real hosts, by API family.  ``base_url=`` replaces all of them with one
 #: origin and the prefixes in ``FAMILY_PREFIXES``.
 DEFAULT_BASES: dict[str, str] = {
@@ -54,4 +56,4 @@ MAX_TEXT_LENGTH = 1000
 LANDED_LOOKBACK_SECONDS = 300
 LANDED_LOOKBACK_PAGES = 10
 
-USER_AGENT = "groupme_async/0.1"
+USER_AGENT = f"groupme_async/{__version__}"

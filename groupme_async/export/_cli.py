@@ -1,25 +1,24 @@
-"""``groupme-async export``: the command line around :func:`export`."""
+"""``groupme-async``: ``export`` around :func:`export`, and ``serve`` for the fake.
+
+Every failure a user can cause (no token, a rejected token, an unreachable
+host, an unwritable folder, a missing extra, a taken port) is one line on
+stderr and exit status 2.  rich (the ``cli`` extra) is imported only once
+``export`` runs, so ``--version`` and ``serve`` work without it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
 from .. import (
     APIConnectionError,
@@ -27,14 +26,12 @@ from .. import (
     AuthenticationError,
     GroupMeError,
     RetryPolicy,
+    __version__,
 )
-from ._model import Conversation
-from ._runner import ConversationResult, ExportSummary, export
+from ._runner import ExportSummary, export
 
 if TYPE_CHECKING:
-    from rich.progress import Task
-    from rich.text import Text
-
+    from ._view import Console
 
 TOKEN_ENV = "GROUPME_TOKEN"  # noqa: S105 - the variable's name, not a token
 
@@ -42,114 +39,44 @@ TOKEN_ENV = "GROUPME_TOKEN"  # noqa: S105 - the variable's name, not a token
 #: conversations every run, so a second run finds nothing new.
 SANDBOX: dict[str, Any] = {"seed": 0, "dm_chats": 5, "groups": 4, "messages_per_conversation": 1500}
 
-
-class _RateColumn(TextColumn):
-    """Messages per second, from rich's own speed estimate."""
-
-    def __init__(self) -> None:
-        super().__init__("")
-
-    def render(self, task: Task) -> Text:
-        from rich.text import Text
-
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} msg/s" if speed else "", style="cyan")
+#: The ways to give a token, for the message that says none was given.
+TOKEN_SOURCES = f"set {TOKEN_ENV}, pass --token-file PATH, or run in a terminal to be asked"
 
 
-class RichProgress:
-    """Draws an overall bar and one bar per active conversation."""
-
-    def __init__(self, console: Console) -> None:
-        self.progress = Progress(
-            TextColumn("{task.description}", justify="left"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            _RateColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        )
-        self._overall: TaskID | None = None
-        self._tasks: dict[str, TaskID] = {}
-
-    def __enter__(self) -> RichProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._overall is not None:
-            self.progress.stop()
-
-    def discovered(self, conversations: Sequence[Conversation]) -> None:
-        # Drawn only once there is something to show, so an early error is
-        # a single line.
-        self.progress.start()
-        total = sum(c.estimated_count or 0 for c in conversations) or None
-        self._overall = self.progress.add_task(
-            f"[bold]all {len(conversations)} conversations", total=total
-        )
-
-    def started(self, conversation: Conversation, stored: int) -> None:
-        label = ("DM " if conversation.kind == "direct" else "") + conversation.name
-        total = conversation.estimated_count
-        self._tasks[conversation.key] = self.progress.add_task(
-            f"  {label[:28]}", total=total, completed=min(stored, total or stored)
-        )
-        if self._overall is not None:
-            self.progress.advance(self._overall, stored)
-
-    def advanced(self, conversation: Conversation, messages: int) -> None:
-        self.progress.advance(self._tasks[conversation.key], messages)
-        if self._overall is not None:
-            self.progress.advance(self._overall, messages)
-
-    def finished(self, result: ConversationResult) -> None:
-        task = self._tasks.pop(result.conversation.key, None)
-        if task is not None:
-            self.progress.remove_task(task)
-
-
-def _summary_table(summary: ExportSummary) -> Table:
-    table = Table(title="Export summary", show_lines=False)
-    table.add_column("conversation")
-    table.add_column("kind")
-    table.add_column("new", justify="right")
-    table.add_column("stored", justify="right")
-    table.add_column("status")
-    for r in summary.results:
-        status = r.status if r.error is None else f"{r.status}: {r.error}"
-        style = {"complete": "green", "interrupted": "yellow", "failed": "red"}[r.status]
-        table.add_row(
-            r.conversation.name,
-            "DM" if r.conversation.kind == "direct" else "group",
-            f"{r.new_messages:,}",
-            f"{r.stored:,}",
-            f"[{style}]{status}[/]",
-        )
-    table.caption = (
-        f"{summary.new_messages:,} new messages, {summary.requests:,} requests "
-        f"({summary.rate_limited:,} rate-limited) in {summary.seconds:.1f}s"
-    )
-    return table
+class CliError(Exception):
+    """A failure the user can fix; its message is printed as one line."""
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # No abbreviations: "--token SECRET" must not be taken for "--token-file SECRET".
     parser = argparse.ArgumentParser(
         prog="groupme-async",
         description="Archive GroupMe conversations, and keep the archive current.",
+        allow_abbrev=False,
     )
+    parser.add_argument("--version", action="version", version=f"groupme-async {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser(
         "export",
         help="archive every DM and group (rerun to fetch only what is new)",
         description="Archive every DM and group conversation. Rerun it to fetch only "
-        "new messages; an interrupted run resumes where it stopped.",
+        "new messages; an interrupted run resumes where it stopped. The access token "
+        f"comes from --token-file, else ${TOKEN_ENV}, else a hidden prompt in a terminal.",
+        allow_abbrev=False,
     )
     ex.add_argument(
         "--sandbox",
         action="store_true",
         help="export from the built-in fake GroupMe with demo data (no token, no network)",
     )
-    ex.add_argument("--token", help=f"access token (default: ${TOKEN_ENV})")
+    ex.add_argument(
+        "--token-file",
+        metavar="PATH",
+        help=f"read the access token from this file (instead of ${TOKEN_ENV} or the prompt)",
+    )
+    # Gone: a token in argv lands in shell history and `ps`.  Still parsed, so
+    # the refusal can say so without echoing the value.
+    ex.add_argument("--token", dest="token_on_command_line", help=argparse.SUPPRESS)
     ex.add_argument("--base-url", help="GroupMe origin (default: the real API)")
     ex.add_argument("--out", default="groupme-archive", help="output folder (default: %(default)s)")
     ex.add_argument("--format", choices=("jsonl", "sqlite"), default="jsonl")
@@ -174,67 +101,150 @@ def build_parser() -> argparse.ArgumentParser:
         default=5,
         help="attempts per request before giving up on it (default: %(default)s)",
     )
+    from ..testing._serve import add_serve_arguments
+
+    add_serve_arguments(
+        sub.add_parser(
+            "serve",
+            help="serve the fake GroupMe over HTTP (needs the server extra)",
+            allow_abbrev=False,
+            description="Serve FakeGroupMe, the fake GroupMe with seeded data, until "
+            "interrupted (the same as python -m groupme_async.testing serve).",
+        )
+    )
     return parser
 
 
-def _fail(console: Console, message: str) -> int:
-    # One unwrapped line on stderr, whatever the terminal width.
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+def _fail(message: str) -> int:
+    # Plain print, not rich: one unwrapped line (even if a message from below
+    # has a line break), and rich may be missing.
+    print(f"error: {' '.join(message.splitlines())}", file=sys.stderr)
     return 2
 
 
-async def _run_export(args: argparse.Namespace, console: Console) -> int:
+def read_token(token_file: str | None) -> str:
+    """The access token: ``--token-file``, else ``$GROUPME_TOKEN``, else a hidden prompt."""
+    if token_file is not None:
+        try:
+            text = Path(token_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise CliError(f"cannot read --token-file {token_file}: {reason}") from None
+        except UnicodeDecodeError:
+            raise CliError(f"--token-file {token_file} is not UTF-8 text") from None
+        # One trailing newline is how editors and `echo` end a file; anything
+        # else is part of what was saved, and the client rejects it.
+        token = text.removesuffix("\n").removesuffix("\r")
+        if not token.strip():
+            raise CliError(f"--token-file {token_file} is empty")
+        return token
+    token = os.environ.get(TOKEN_ENV, "")
+    if token:
+        return token
+    if sys.stdin is not None and sys.stdin.isatty():
+        try:
+            token = getpass.getpass("GroupMe access token (input hidden): ")
+        except EOFError:
+            token = ""
+        if token.strip():
+            return token
+        raise CliError("no access token entered")
+    raise CliError(f"no access token: {TOKEN_SOURCES} (or try --sandbox)")
+
+
+def check_out(out: str) -> None:
+    """Refuse an output folder that cannot be created or written, before any request.
+
+    Nothing is created here: the folder appears only once the export has
+    something to write.
+    """
+    path = Path(out).absolute()
+    try:
+        if path.exists() and not path.is_dir():
+            raise CliError(f"cannot write to {out}: it exists and is not a folder")
+        existing = path
+        while not existing.exists():
+            existing = existing.parent
+    except OSError as exc:  # a name too long, a loop of symlinks
+        raise CliError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    if not existing.is_dir():
+        raise CliError(f"cannot write to {out}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise CliError(f"cannot write to {out}: {existing} is not writable")
+
+
+def _explain(exc: BaseException, out: str, where: str) -> str | None:
+    """The one line for an export failure the user can act on; None for a bug."""
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            line = _explain(inner, out, where)
+            if line is not None:
+                return line
+        return None
+    if isinstance(exc, AuthenticationError):
+        return f"{where} rejected the access token (401)"
+    if isinstance(exc, APIConnectionError):
+        return f"cannot reach {where}: {exc}"
+    if isinstance(exc, OSError):
+        detail = exc.strerror or str(exc)
+        if exc.filename and str(exc.filename) != out:
+            detail += f": {exc.filename}"
+        return f"cannot write to {out}: {detail}"
+    if isinstance(exc, sqlite3.Error):
+        return f"cannot write to {out}: {exc}"
+    if isinstance(exc, ValueError | GroupMeError):
+        return str(exc)
+    return None
+
+
+async def _run_export(args: argparse.Namespace, token: str | None, console: Console) -> int:
+    from ._view import RichProgress, summary_line, summary_table
+
     client_kwargs: dict[str, Any] = {"retry": RetryPolicy(max_attempts=args.max_attempts)}
-    if args.sandbox:
+    if token is None:
         from ..testing import FakeGroupMe
 
         gm = FakeGroupMe(**SANDBOX).client(**client_kwargs)
     else:
-        token = args.token or os.environ.get(TOKEN_ENV)
-        if not token:
-            return _fail(
-                console, f"no access token: pass --token or set {TOKEN_ENV} (or try --sandbox)"
-            )
         try:
             gm = AsyncGroupMe(token, base_url=args.base_url, **client_kwargs)
         except ValueError as exc:
-            return _fail(console, str(exc))
+            raise CliError(str(exc)) from None
     stop = anyio.Event()
     dms, groups = (True, True) if not (args.dms or args.groups) else (args.dms, args.groups)
     where = args.base_url or ("the sandbox" if args.sandbox else "api.groupme.com")
     summary: ExportSummary | None = None
-    async with gm, anyio.create_task_group() as tg:
-        tg.start_soon(_watch_interrupts, stop, tg.cancel_scope, console)
-        try:
-            with RichProgress(console) as progress:
-                summary = await export(
-                    gm,
-                    args.out,
-                    format=args.format,
-                    dms=dms,
-                    groups=groups,
-                    only=args.only,
-                    concurrency=args.concurrency,
-                    progress=progress,
-                    stop=stop,
-                )
-        except AuthenticationError:
-            return _fail(console, f"{where} rejected the access token (401)")
-        except APIConnectionError as exc:
-            return _fail(console, f"cannot reach {where}: {exc}")
-        except OSError as exc:
-            return _fail(console, f"cannot write to {args.out}: {exc.strerror or exc}")
-        except (ValueError, GroupMeError) as exc:
-            return _fail(console, str(exc))
-        finally:
-            tg.cancel_scope.cancel()
+    try:
+        async with gm, anyio.create_task_group() as tg:
+            tg.start_soon(_watch_interrupts, stop, tg.cancel_scope, console)
+            try:
+                with RichProgress(console) as progress:
+                    summary = await export(
+                        gm,
+                        args.out,
+                        format=args.format,
+                        dms=dms,
+                        groups=groups,
+                        only=args.only,
+                        concurrency=args.concurrency,
+                        progress=progress,
+                        stop=stop,
+                    )
+            finally:
+                tg.cancel_scope.cancel()
+    except Exception as exc:
+        line = _explain(exc, args.out, where)
+        if line is None:
+            raise
+        raise CliError(line) from None
     if summary is None:
-        # A second Ctrl-C: pages already written are safe; the one in flight is not.
+        # A second Ctrl-C: pages already written are saved; the one in flight is not.
         console.print(
             "[yellow]stopped:[/] every page written is saved; run the same command to resume"
         )
         return 130
-    console.print(_summary_table(summary))
+    console.print(summary_table(summary))
+    console.print(summary_line(summary), highlight=False)
     if summary.interrupted:
         console.print("[yellow]interrupted:[/] progress saved; run the same command to resume")
         return 130
@@ -254,14 +264,36 @@ async def _watch_interrupts(stop: anyio.Event, scope: anyio.CancelScope, console
             console.print("[yellow]stopping: finishing the current pages (Ctrl-C again to quit)")
 
 
+def _export(args: argparse.Namespace) -> int:
+    if args.token_on_command_line is not None:
+        return _fail(
+            "--token is not accepted (the command line is visible to other users and kept "
+            f"in shell history): {TOKEN_SOURCES}"
+        )
+    if args.concurrency < 1:
+        return _fail("--concurrency must be at least 1")
+    if args.max_attempts < 1:
+        return _fail("--max-attempts must be at least 1")
+    try:
+        from ._view import Console
+    except ImportError as exc:
+        if (exc.name or "").partition(".")[0] != "rich":
+            raise
+        return _fail("the export command needs rich: pip install 'groupme_async[cli]'")
+    try:
+        check_out(args.out)
+        token = None if args.sandbox else read_token(args.token_file)
+        return anyio.run(_run_export, args, token, Console())
+    except CliError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    console = Console(stderr=False)
-    if args.concurrency < 1:
-        return _fail(console, "--concurrency must be at least 1")
-    if args.max_attempts < 1:
-        return _fail(console, "--max-attempts must be at least 1")
-    try:
-        return anyio.run(_run_export, args, console)
-    except KeyboardInterrupt:
-        return _fail(console, "interrupted")
+    if args.command == "serve":
+        from ..testing._serve import serve
+
+        return serve(args)
+    return _export(args)

@@ -95,6 +95,52 @@ def open_sink(format: Format, out: str | os.PathLike[str]) -> Sink:
     raise ValueError(f"format must be 'jsonl' or 'sqlite', got {format!r}")
 
 
+async def _dm_conversations(gm: AsyncGroupMe) -> list[Conversation]:
+    found: list[Conversation] = []
+    async for chat in gm.chats.iter():
+        other = chat.other_user.id
+        found.append(
+            Conversation(
+                kind="direct",
+                id=other,
+                name=chat.other_user.name or other,
+                chat_id=chat.id,
+                estimated_count=chat.messages_count,
+            )
+        )
+    return found
+
+
+async def _group_conversations(gm: AsyncGroupMe) -> list[Conversation]:
+    found: list[Conversation] = []
+    async for group in gm.groups.iter(per_page=100, omit_memberships=True):
+        found.append(
+            Conversation(
+                kind="group",
+                id=group.id,
+                name=group.name or group.id,
+                estimated_count=group.messages.count if group.messages else None,
+            )
+        )
+    return found
+
+
+def _not_found(missing: Sequence[str], left_out: Sequence[Conversation]) -> str:
+    """Why ``missing`` matched nothing: the kind that was left out, or no such chat."""
+    kinds = {c.id: c.kind for c in left_out} | {c.chat_id: c.kind for c in left_out if c.chat_id}
+    reasons = [
+        f"{m} is a group, but only DMs are being exported"
+        if kinds[m] == "group"
+        else f"{m} is a DM, but only groups are being exported"
+        for m in missing
+        if m in kinds
+    ]
+    unknown = [m for m in missing if m not in kinds]
+    if unknown:
+        reasons.append(f"not among your chats and groups: {', '.join(unknown)}")
+    return "; ".join(reasons)
+
+
 async def discover(
     gm: AsyncGroupMe,
     *,
@@ -109,27 +155,9 @@ async def discover(
     """
     found: list[Conversation] = []
     if dms:
-        async for chat in gm.chats.iter():
-            other = chat.other_user.id
-            found.append(
-                Conversation(
-                    kind="direct",
-                    id=other,
-                    name=chat.other_user.name or other,
-                    chat_id=chat.id,
-                    estimated_count=chat.messages_count,
-                )
-            )
+        found += await _dm_conversations(gm)
     if groups:
-        async for group in gm.groups.iter(per_page=100, omit_memberships=True):
-            found.append(
-                Conversation(
-                    kind="group",
-                    id=group.id,
-                    name=group.name or group.id,
-                    estimated_count=group.messages.count if group.messages else None,
-                )
-            )
+        found += await _group_conversations(gm)
     if not only:
         return found
     wanted = list(dict.fromkeys(only))
@@ -137,7 +165,14 @@ async def discover(
     matched = {c.id for c in chosen} | {c.chat_id for c in chosen if c.chat_id}
     missing = [w for w in wanted if w not in matched]
     if missing:
-        raise ValueError(f"not among your chats and groups: {', '.join(missing)}")
+        # Only on this error path: list the kind that was left out, to say
+        # "is a group" rather than "not found" for an id that exists.
+        left_out: list[Conversation] = []
+        if dms and not groups:
+            left_out = await _group_conversations(gm)
+        elif groups and not dms:
+            left_out = await _dm_conversations(gm)
+        raise ValueError(_not_found(missing, left_out))
     return chosen
 
 
@@ -245,7 +280,8 @@ async def export(
         raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
     if not dms and not groups:
         raise ValueError("nothing to export: both dms and groups are off")
-    sink = open_sink(format, out)
+    if format not in ("jsonl", "sqlite"):
+        raise ValueError(f"format must be 'jsonl' or 'sqlite', got {format!r}")
     progress = progress or _NoProgress()
     stop = stop or anyio.Event()
     gate = limiter or AdaptiveRateLimiter()
@@ -254,8 +290,12 @@ async def export(
     paced = gm.with_options(rate_limiter=gate)
     started = time.monotonic()
     results: list[ConversationResult] = []
+    sink: Sink | None = None
     try:
         conversations = await discover(paced, dms=dms, groups=groups, only=only)
+        # Opened only now, so a rejected token or an unreachable host leaves
+        # no new folder behind.
+        sink = open_sink(format, out)
         progress.discovered(conversations)
         run = _Run(paced, sink, progress, stop)
         slots = anyio.Semaphore(concurrency)
@@ -280,7 +320,8 @@ async def export(
         if fatal:
             raise fatal[0]
     finally:
-        sink.close()
+        if sink is not None:
+            sink.close()
     order = {c.key: i for i, c in enumerate(conversations)}
     results.sort(key=lambda r: order[r.conversation.key])
     return ExportSummary(

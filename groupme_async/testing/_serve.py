@@ -1,0 +1,125 @@
+"""FakeGroupMe on a real socket: ``groupme-async serve`` (or ``-m groupme_async.testing serve``).
+
+For benchmarks and for clients in other languages.  uvicorn is imported only
+here, when serving starts (install the ``server`` extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import socket
+import sys
+
+from ._app import ALL_FAULTS, SANDBOX_TOKEN, FakeGroupMe
+
+
+class _QuietAborts(logging.Filter):
+    """Hide uvicorn's error line for responses the fake cuts short on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "without completing response" not in record.getMessage()
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``serve``, shared by both command lines."""
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dm-chats", type=int, default=4)
+    parser.add_argument("--groups", type=int, default=3)
+    parser.add_argument("--messages-per-conversation", type=int, default=300)
+    parser.add_argument(
+        "--exact-counts",
+        action="store_true",
+        help="every conversation has exactly --messages-per-conversation messages",
+    )
+    parser.add_argument("--rate-limit", type=float, default=None, help="requests per second")
+    parser.add_argument("--burst", type=int, default=None)
+    parser.add_argument("--fault-rate", type=float, default=0.0)
+    parser.add_argument(
+        "--faults", default=",".join(ALL_FAULTS), help="comma-separated subset of the faults"
+    )
+    parser.add_argument("--slow-seconds", type=float, default=0.05)
+    parser.add_argument(
+        "--cache-messages",
+        type=int,
+        default=0,
+        help="generated messages kept per conversation for reuse (default: none)",
+    )
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A bound socket; binding here, not in uvicorn, turns a taken port into one line."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+async def _serve(fake: FakeGroupMe, sock: socket.socket) -> None:
+    """Run uvicorn on ``sock`` until cancelled; print the URL and token once listening."""
+    import uvicorn
+
+    config = uvicorn.Config(fake, lifespan="on", log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    logging.getLogger("uvicorn.error").addFilter(_QuietAborts())
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            await task  # startup failed: surface uvicorn's error
+            raise SystemExit(1)
+        await asyncio.sleep(0.01)
+    host, port = sock.getsockname()[:2]
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address, as a URL writes it
+    print(f"FakeGroupMe on http://{host}:{port} token={SANDBOX_TOKEN}", flush=True)
+    await task
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Serve FakeGroupMe until interrupted; every failure to start is one line, exit 2."""
+    unknown = set(args.faults.split(",")) - set(ALL_FAULTS) - {""}
+    if unknown:
+        return _fail(f"unknown faults: {', '.join(sorted(unknown))}")
+    try:
+        import uvicorn  # noqa: F401 - only to say which extra is missing, before binding
+    except ImportError:
+        return _fail("serving needs uvicorn: pip install 'groupme_async[server]'")
+    try:
+        fake = FakeGroupMe(
+            args.seed,
+            dm_chats=args.dm_chats,
+            groups=args.groups,
+            messages_per_conversation=args.messages_per_conversation,
+            exact_counts=args.exact_counts,
+            rate_limit=args.rate_limit,
+            burst=args.burst,
+            fault_rate=args.fault_rate,
+            faults=[f for f in args.faults.split(",") if f],
+            slow_seconds=args.slow_seconds,
+            cache_messages=args.cache_messages,
+        )
+    except ValueError as exc:
+        return _fail(str(exc))
+    try:
+        sock = _listen(args.host, args.port)
+    except OSError as exc:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    # uvicorn re-raises the Ctrl-C it handled once it has shut down.
+    with sock, contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(fake, sock))
+    return 0
