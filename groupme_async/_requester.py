@@ -125,7 +125,7 @@ def check_token(token: object) -> str:
     # and httpx's own error would quote the whole value.
     if not token or not all("!" <= c <= "~" for c in token):
         raise ValueError(
-            "the access token must be a single line of printable ASCII characters "
+            "the access token must be a single-line string of printable ASCII characters "
             "without spaces (copy it again from https://dev.groupme.com)"
         )
     return token

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 import groupme_async
-from groupme_async.export._cli import SANDBOX, main, read_token
+from groupme_async._cli import SANDBOX, main, read_token
 from groupme_async.testing import SANDBOX_TOKEN, FakeGroupMe
 
 from ..cli import CLI, clean_env, run_cli, serve_fake

@@ -20,8 +20,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from ._model import Conversation
-from ._runner import ConversationResult, ExportSummary
+from .export import Conversation, ConversationResult, ExportSummary
 
 if TYPE_CHECKING:
     from rich.progress import Task

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from .. import (
+from . import (
     APIConnectionError,
     AsyncGroupMe,
     AuthenticationError,
@@ -28,10 +28,10 @@ from .. import (
     RetryPolicy,
     __version__,
 )
-from ._runner import ExportSummary, export
+from .export import ExportSummary, export
 
 if TYPE_CHECKING:
-    from ._view import Console
+    from ._cli_view import Console
 
 TOKEN_ENV = "GROUPME_TOKEN"  # noqa: S105 - the variable's name, not a token
 
@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=5,
         help="attempts per request before giving up on it (default: %(default)s)",
     )
-    from ..testing._serve import add_serve_arguments
+    from .testing._serve import add_serve_arguments
 
     add_serve_arguments(
         sub.add_parser(
@@ -198,11 +198,11 @@ def _explain(exc: BaseException, out: str, where: str) -> str | None:
 
 
 async def _run_export(args: argparse.Namespace, token: str | None, console: Console) -> int:
-    from ._view import RichProgress, summary_line, summary_table
+    from ._cli_view import RichProgress, summary_line, summary_table
 
     client_kwargs: dict[str, Any] = {"retry": RetryPolicy(max_attempts=args.max_attempts)}
     if token is None:
-        from ..testing import FakeGroupMe
+        from .testing import FakeGroupMe
 
         gm = FakeGroupMe(**SANDBOX).client(**client_kwargs)
     else:
@@ -275,7 +275,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.max_attempts < 1:
         return _fail("--max-attempts must be at least 1")
     try:
-        from ._view import Console
+        from ._cli_view import Console
     except ImportError as exc:
         if (exc.name or "").partition(".")[0] != "rich":
             raise
@@ -293,7 +293,7 @@ def _export(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
-        from ..testing._serve import serve
+        from .testing._serve import serve
 
         return serve(args)
     return _export(args)
