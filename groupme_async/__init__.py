@@ -1,5 +1,18 @@
 """groupme_async: a typed asyncio client for the GroupMe API."""
 
+import sys as _sys
+
+if "httpx" not in _sys.modules:
+    # httpx imports its own command line (click, rich, pygments: ~120 ms and
+    # tens of modules) whenever those happen to be installed.  A library
+    # user pays for none of it: make that optional import fail once, while
+    # httpx is first imported, then let httpx's CLI import normally again.
+    _sys.modules["httpx._main"] = None  # type: ignore[assignment]
+    try:
+        import httpx as _httpx  # noqa: F401
+    finally:
+        del _sys.modules["httpx._main"]
+
 from ._client import AsyncGroupMe
 from ._limiter import AdaptiveRateLimiter
 from ._pagination import AsyncPaginator
