@@ -1,21 +1,65 @@
-"""The README's commands and examples are what the code does."""
+"""The README's commands, examples, signature and resource table are what the code does."""
 
 from __future__ import annotations
 
+import inspect
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+
+from groupme_async import AsyncGroupMe
+from groupme_async.testing import SANDBOX_TOKEN
+
+from .cli import clean_env, serve_fake
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
+BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
+PYTEST_BLOCKS = [b for b in BLOCKS if "pytest_plugins" in b]
+SCRIPT_BLOCKS = [b for b in BLOCKS if "pytest_plugins" not in b]
 
 
-def test_the_pytest_example_passes(tmp_path: Path) -> None:
-    block = README.split("<!-- README example: tests/test_readme.py runs this block -->")[1]
-    code = re.search(r"```python\n(.*?)```", block, re.S)
-    assert code is not None
-    (tmp_path / "test_example.py").write_text(code.group(1))
+def _section(name: str) -> str:
+    match = re.search(rf"<!-- BEGIN {name}[^>]*-->\n(.*?)<!-- END {name} -->", README, re.S)
+    assert match, f"the README has no {name} section"
+    return match.group(1)
+
+
+def test_the_readme_has_python_examples_of_both_kinds() -> None:
+    assert PYTEST_BLOCKS and len(SCRIPT_BLOCKS) >= 2
+
+
+@pytest.fixture(scope="module")
+def served_fake() -> Iterator[str]:
+    with serve_fake("--seed", "1") as url:
+        yield url
+
+
+@pytest.mark.parametrize("index", range(len(SCRIPT_BLOCKS)))
+def test_every_script_example_runs_as_printed(index: int, served_fake: str, tmp_path: Path) -> None:
+    """Run exactly as a user would: a file, GROUPME_TOKEN set; GROUPME_BASE_URL
+    points it at FakeGroupMe on a socket instead of api.groupme.com."""
+    script = tmp_path / "example.py"
+    script.write_text(SCRIPT_BLOCKS[index])
+    result = subprocess.run(
+        [sys.executable, "-W", "error", str(script)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env(GROUPME_TOKEN=SANDBOX_TOKEN, GROUPME_BASE_URL=served_fake),
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip(), "the example printed nothing"
+
+
+@pytest.mark.parametrize("index", range(len(PYTEST_BLOCKS)))
+def test_every_pytest_example_passes(index: int, tmp_path: Path) -> None:
+    (tmp_path / "test_example.py").write_text(PYTEST_BLOCKS[index])
     result = subprocess.run(
         [
             sys.executable,
@@ -38,7 +82,42 @@ def test_the_pytest_example_passes(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout
+    assert re.search(r"\b[1-9]\d* passed", result.stdout)
+
+
+def _rendered_signature() -> str:
+    parameters = list(inspect.signature(AsyncGroupMe.__init__).parameters.values())[1:]
+    parts: list[str] = []
+    for p in parameters:
+        if p.kind is p.KEYWORD_ONLY and "*" not in parts:
+            parts.append("*")
+        parts.append(f"{p.name}={p.default!r}")
+    return f"`AsyncGroupMe({', '.join(parts)})`"
+
+
+def test_the_readme_signature_is_the_code() -> None:
+    assert _section("client signature").strip() == _rendered_signature()
+
+
+def _public_methods(obj: object) -> set[str]:
+    return {
+        name
+        for klass in type(obj).__mro__
+        if klass.__module__.startswith("groupme_async")
+        for name, value in vars(klass).items()
+        if not name.startswith("_") and inspect.isfunction(value)
+    }
+
+
+def test_the_readme_resource_table_is_the_code() -> None:
+    rows = re.findall(r"^\| `gm\.(\w+)` \| (.*) \|$", _section("resource table"), re.M)
+    gm = AsyncGroupMe("t0ken")
+    resources = {name for name in vars(gm) if not name.startswith("_")}
+    documented = {name for name, _ in rows}
+    assert documented == resources, "rows missing or extra"
+    for name, methods in rows:
+        listed = set(re.findall(r"`(\w+)\(", methods))
+        assert listed == _public_methods(getattr(gm, name)), f"gm.{name}"
 
 
 def test_ci_runs_the_readme_test_command() -> None:
