@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import random
-from types import TracebackType
 from typing import Any
 
 import httpx
 
+from ._closing import AsyncClosing
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT
 from ._requester import (
     Clock,
@@ -63,7 +63,7 @@ def _check_settings(
     )
 
 
-class AsyncGroupMe:
+class AsyncGroupMe(AsyncClosing):
     """An asyncio (and trio) client for the GroupMe API.
 
     ``token`` defaults to the ``GROUPME_TOKEN`` environment variable.
@@ -194,17 +194,6 @@ class AsyncGroupMe:
         leaves it to the client it came from)."""
         if self._owner:
             await self._requester.aclose()
-
-    async def __aenter__(self) -> AsyncGroupMe:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         where = self._base_url or "https://api.groupme.com"

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Hashable
-from types import TracebackType
 from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 
+from ._closing import AsyncClosing
 from ._ids import id_key
 from .errors import ResponseDecodeError
 
@@ -47,7 +47,7 @@ class RawPage:
 FetchMessages = Callable[[dict[str, str | int]], Awaitable[RawPage]]
 
 
-class AsyncPaginator(Generic[T]):
+class AsyncPaginator(AsyncClosing, Generic[T]):
     """Every item of a listing, fetched a page at a time.
 
     ``async for item in paginator`` yields items; ``async for page in
@@ -122,17 +122,6 @@ class AsyncPaginator(Generic[T]):
         self._done = True
         self._buffer, self._index = [], 0
         await self._pages.aclose()
-
-    async def __aenter__(self) -> AsyncPaginator[T]:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         state = "done" if self._done else "open"
