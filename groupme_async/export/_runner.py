@@ -17,11 +17,13 @@ from .. import (
     AuthenticationError,
     GroupMeError,
 )
+from ._disk import StepHook
 from ._jsonl import JsonlSink
-from ._model import Conversation, RawMessage, ResumePoint, Sink
+from ._model import ArchiveError, Conversation, RawMessage, ResumePoint, Sink
 from ._sqlite import SqliteSink
 
 Format = Literal["jsonl", "sqlite"]
+Status = Literal["complete", "interrupted", "failed"]
 #: GroupMe's largest message page: the fewest requests per message.
 PAGE_SIZE = 100
 T = TypeVar("T")
@@ -36,7 +38,7 @@ class ConversationResult:
     """Messages written by this run."""
     stored: int
     """Messages in the archive after this run."""
-    status: Literal["complete", "interrupted", "failed"]
+    status: Status
     error: str | None = None
 
 
@@ -86,12 +88,21 @@ class _NoProgress:
         pass
 
 
-def open_sink(format: Format, out: str | os.PathLike[str]) -> Sink:
-    """The archive writer for ``format``; ``OSError`` if ``out`` is unwritable."""
+def open_sink(
+    format: Format, out: str | os.PathLike[str], *, on_step: StepHook | None = None
+) -> Sink:
+    """The archive writer for ``format``, holding the archive's lock until
+    it is closed.
+
+    Raises ``OSError`` if ``out`` is unwritable, :class:`ArchiveLockedError`
+    if another export holds it, and :class:`ArchiveError` if it cannot be
+    used as it stands.  ``on_step`` is a fault-injection hook for tests (see
+    :data:`StepHook`).
+    """
     if format == "jsonl":
-        return JsonlSink(out)
+        return JsonlSink(out, on_step=on_step)
     if format == "sqlite":
-        return SqliteSink(out)
+        return SqliteSink(out, on_step=on_step)
     raise ValueError(f"format must be 'jsonl' or 'sqlite', got {format!r}")
 
 
@@ -161,29 +172,47 @@ class _Run:
         self.walks = {"group": gm.group_messages.iter_raw, "direct": gm.direct_messages.iter_raw}
 
     async def conversation(self, conv: Conversation) -> ConversationResult:
-        point = await self._io(self.sink.resume_point, conv)
-        self.progress.started(conv, point.stored)
-        walk = self.walks[conv.kind]
         tally = _Tally()
+        status: Status = "complete"
+        error: str | None = None
+        stored = 0
         try:
-            if point.phase == "backfill":
-                history = walk(conv.id, before_id=point.cursor, limit=PAGE_SIZE)
-                if not await self._copy(conv, history, self.sink.add_backfill_page, tally):
-                    return await self._result(conv, tally.messages, "interrupted")
-                await self._io(self.sink.finish_backfill, conv)
-                point = await self._io(self.sink.resume_point, conv)
-            if point.newest_id is not None:
-                newer = walk(conv.id, after_id=point.newest_id, limit=PAGE_SIZE)
-                if not await self._copy(conv, newer, self.sink.add_forward_page, tally):
-                    return await self._result(conv, tally.messages, "interrupted")
+            point = await self._io(self.sink.resume_point, conv)
+            stored = point.stored
+            self.progress.started(conv, point.stored)
+            if not await self._archive(conv, point, tally):
+                status = "interrupted"
         except AuthenticationError:
             raise
-        except GroupMeError as exc:
-            return await self._result(conv, tally.messages, "failed", str(exc))
+        except Exception as exc:
+            # One conversation's failure (a server that misbehaves, a full
+            # disk, a damaged file, a message nothing expected) is reported;
+            # the others carry on, and its checkpoint stays where it was.
+            status, error = "failed", _describe(exc)
         finally:
             with anyio.CancelScope(shield=True):
-                await self._io(self.sink.done, conv)
-        return await self._result(conv, tally.messages, "complete")
+                try:
+                    await self._io(self.sink.done, conv)
+                except Exception as exc:
+                    if error is None:
+                        status, error = "failed", _describe(exc)
+        return await self._result(conv, tally.messages, stored, status, error)
+
+    async def _archive(self, conv: Conversation, point: ResumePoint, tally: _Tally) -> bool:
+        """Walk back through what is missing of the history, then forward to
+        the newest message; False if ``stop`` ended it early."""
+        walk = self.walks[conv.kind]
+        if point.phase == "backfill":
+            history = walk(conv.id, before_id=point.cursor, limit=PAGE_SIZE)
+            if not await self._copy(conv, history, self.sink.add_backfill_page, tally):
+                return False
+            await self._io(self.sink.finish_backfill, conv)
+            point = await self._io(self.sink.resume_point, conv)
+        if point.newest_id is not None:
+            newer = walk(conv.id, after_id=point.newest_id, limit=PAGE_SIZE)
+            if not await self._copy(conv, newer, self.sink.add_forward_page, tally):
+                return False
+        return True
 
     async def _copy(
         self,
@@ -209,15 +238,27 @@ class _Run:
         self,
         conv: Conversation,
         written: int,
-        status: Literal["complete", "interrupted", "failed"],
+        before: int,
+        status: Status,
         error: str | None = None,
     ) -> ConversationResult:
-        point: ResumePoint = await self._io(self.sink.resume_point, conv)
+        try:
+            stored = (await self._io(self.sink.resume_point, conv)).stored
+        except Exception:
+            stored = before + written  # the sink cannot say (it just failed)
         result = ConversationResult(
-            conversation=conv, new_messages=written, stored=point.stored, status=status, error=error
+            conversation=conv, new_messages=written, stored=stored, status=status, error=error
         )
         self.progress.finished(result)
         return result
+
+
+def _describe(exc: Exception) -> str:
+    """One line for a failed conversation's summary row."""
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, GroupMeError | ArchiveError | OSError):
+        return text
+    return f"{type(exc).__name__}: {text}"
 
 
 async def export(
@@ -232,6 +273,7 @@ async def export(
     progress: ExportProgress | None = None,
     stop: anyio.Event | None = None,
     limiter: AdaptiveRateLimiter | None = None,
+    on_step: StepHook | None = None,
 ) -> ExportSummary:
     """Archive conversations into ``out``; run it again to fetch only what is new.
 
@@ -240,12 +282,20 @@ async def export(
     or killed resumes where it stopped, with nothing lost or duplicated.
     Conversations are fetched ``concurrency`` at a time through one shared
     :class:`AdaptiveRateLimiter`.
+
+    A conversation that fails (the server misbehaves past the retries, the
+    disk fills, its file is damaged) is reported with ``status="failed"``
+    and the others finish; ``ExportSummary.ok`` is then false.  The run
+    holds an exclusive lock on ``out``: a second run raises
+    :class:`ArchiveLockedError` before any request.  An
+    :class:`AuthenticationError` stops everything.  ``on_step`` is a
+    fault-injection hook for tests (see :func:`open_sink`).
     """
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
     if not dms and not groups:
         raise ValueError("nothing to export: both dms and groups are off")
-    sink = open_sink(format, out)
+    sink = open_sink(format, out, on_step=on_step)
     progress = progress or _NoProgress()
     stop = stop or anyio.Event()
     gate = limiter or AdaptiveRateLimiter()

@@ -8,8 +8,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from groupme_async import AdaptiveRateLimiter, AsyncGroupMe, RetryPolicy
-from groupme_async.testing import FakeGroupMe
+from groupme_async.testing import FAKE_BASE_URL, FakeGroupMe
 
 from ..clock import VirtualClock
 
@@ -20,8 +22,14 @@ def make_fake(clock: VirtualClock, **kwargs: Any) -> FakeGroupMe:
     return FakeGroupMe(clock=clock, sleep=clock.sleep, **kwargs)
 
 
-def make_client(fake: FakeGroupMe, clock: VirtualClock) -> AsyncGroupMe:
-    return fake.client(
+def make_client(
+    fake: FakeGroupMe, clock: VirtualClock, transport: httpx.AsyncBaseTransport | None = None
+) -> AsyncGroupMe:
+    """A client of ``fake``, or of ``transport`` (one wrapping ``fake.transport()``)."""
+    return AsyncGroupMe(
+        fake.token,
+        base_url=FAKE_BASE_URL,
+        transport=transport or fake.transport(),
         retry=RetryPolicy(max_attempts=12, base_delay=0.05, max_delay=2.0),
         sleep=clock.sleep,
         rng=random.Random(1),
