@@ -73,7 +73,9 @@ def encode_page(page: list[RawMessage]) -> bytes:
 
 
 def loads(line: bytes) -> Any:
-    """A JSON line back to what was written; ``ValueError`` if it is not JSON."""
+    """A JSON line back to what was written; ``ValueError`` if it is not JSON.
+    (The export reads only through the client's public API, so it does not
+    borrow the client's private parser.)"""
     try:
         return orjson.loads(line)
     except orjson.JSONDecodeError:
@@ -245,6 +247,7 @@ class JsonlSink:
 
     def _open_existing(self, key: str, phase: Phase, path: Path) -> _Conv:
         self._disk.private(path)
+        self._disk.private(self._file(key, ".state.json"))
         stat = path.stat()
         state = self._read_state(key)
         if (

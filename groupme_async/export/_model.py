@@ -87,7 +87,9 @@ class ResumePoint:
 
 class Sink(Protocol):
     """An archive format.  Every ``add_*`` call is atomic: the page and the
-    checkpoint that records it land together or not at all."""
+    checkpoint that records it land together or not at all, whatever step a
+    crash interrupts.  A sink holds the archive's exclusive lock from its
+    construction until :meth:`close`."""
 
     def resume_point(self, conversation: Conversation) -> ResumePoint: ...
 
@@ -103,4 +105,5 @@ class Sink(Protocol):
     def done(self, conversation: Conversation) -> None:
         """This run has finished with ``conversation`` (completed or not)."""
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Save what is pending and release the lock (even if saving fails)."""

@@ -4,11 +4,11 @@ the walk back, and while adding new messages."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from .conftest import VirtualClock, make_client, make_fake, read_archive, truth
 from .hostile import Crash, CrashAt
 
 FORMATS = ["jsonl", "sqlite"]
+World = tuple[FakeGroupMe, VirtualClock]
 
 
 def small_world(clock: VirtualClock) -> FakeGroupMe:
@@ -61,23 +62,18 @@ def post_new_messages(fake: FakeGroupMe, n: int) -> None:
             fake.post(conv.kind, conv.id, f"new {i}")
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-async def test_a_crash_at_any_step_of_a_first_run_resumes_exactly(tmp_path: Path, fmt: str) -> None:
-    clock = VirtualClock()
+async def crash_at_every_step(
+    tmp_path: Path, fmt: str, prepare: Callable[[Path], Awaitable[World]]
+) -> list[tuple[str, str]]:
+    """Count the steps of one run of a world ``prepare`` makes, then for
+    each step: a fresh world, a run killed there, and a rerun that must be
+    exact.  Returns the steps."""
+    fake, clock = await prepare(tmp_path / "count")
     counter = CrashAt()
-    await run(small_world(clock), clock, tmp_path / "count", fmt, counter)
-    steps = counter.steps
-    kinds = {step for step, _ in steps}
-    expected_kinds = (
-        {"mkdir", "create", "write", "fsync", "fsync-dir", "rename", "unlink"}
-        if fmt == "jsonl"
-        else {"mkdir", "create", "write", "rename", "unlink", "sql", "commit"}
-    )
-    assert expected_kinds <= kinds, kinds
-    for at in range(len(steps)):
+    await run(fake, clock, tmp_path / "count", fmt, counter)
+    for at in range(len(counter.steps)):
         out = tmp_path / f"crash-{at}"
-        clock = VirtualClock()
-        fake = small_world(clock)
+        fake, clock = await prepare(out)
         hook = CrashAt(at)
         await run(fake, clock, out, fmt, hook)
         assert hook.crashed
@@ -85,34 +81,37 @@ async def test_a_crash_at_any_step_of_a_first_run_resumes_exactly(tmp_path: Path
             await rerun_is_exact(fake, clock, out, fmt)
         except AssertionError as exc:
             raise AssertionError(f"crash before step {at} {hook.steps[at]}: {exc}") from exc
+    return counter.steps
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+async def test_a_crash_at_any_step_of_a_first_run_resumes_exactly(tmp_path: Path, fmt: str) -> None:
+    async def fresh(out: Path) -> World:
+        clock = VirtualClock()
+        return small_world(clock), clock
+
+    steps = await crash_at_every_step(tmp_path, fmt, fresh)
+    expected_kinds = (
+        {"mkdir", "create", "write", "fsync", "fsync-dir", "rename", "unlink"}
+        if fmt == "jsonl"
+        else {"mkdir", "create", "write", "rename", "unlink", "sql", "commit"}
+    )
+    assert expected_kinds <= {step for step, _ in steps}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 async def test_a_crash_at_any_step_while_adding_new_messages_resumes_exactly(
     tmp_path: Path, fmt: str
 ) -> None:
-    async def archived(out: Path) -> tuple[FakeGroupMe, VirtualClock]:
+    async def archived(out: Path) -> World:
         clock = VirtualClock()
         fake = small_world(clock)
         await run(fake, clock, out, fmt, CrashAt())
         post_new_messages(fake, 130)  # two forward pages each
         return fake, clock
 
-    fake, clock = await archived(tmp_path / "count")
-    counter = CrashAt()
-    await run(fake, clock, tmp_path / "count", fmt, counter)
-    steps = counter.steps
+    steps = await crash_at_every_step(tmp_path, fmt, archived)
     assert {"write", "commit" if fmt == "sqlite" else "fsync"} <= {s for s, _ in steps}
-    for at in range(len(steps)):
-        out = tmp_path / f"crash-{at}"
-        fake, clock = await archived(out)
-        hook = CrashAt(at)
-        await run(fake, clock, out, fmt, hook)
-        assert hook.crashed
-        try:
-            await rerun_is_exact(fake, clock, out, fmt)
-        except AssertionError as exc:
-            raise AssertionError(f"crash before step {at} {hook.steps[at]}: {exc}") from exc
 
 
 # --- a real kill -9, in a child process ----------------------------------------
@@ -161,7 +160,6 @@ async def test_kill_9_at_a_step_then_rerun_is_exact(tmp_path: Path, fmt: str, ki
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, "PYTHONPATH": os.getcwd()},
     )
     assert child.returncode == -signal.SIGKILL, child.stderr
     clock = VirtualClock()

@@ -9,21 +9,15 @@ import socket
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from groupme_async.export import (
-    ArchiveLockedError,
-    Conversation,
-    ConversationResult,
-    export,
-    open_sink,
-)
+from groupme_async.export import ArchiveLockedError, Conversation, export, open_sink
 
-from .conftest import VirtualClock, make_client, make_fake, read_archive, truth
+from .conftest import QuietProgress, VirtualClock, make_client, make_fake, read_archive, truth
 
 FORMATS = ["jsonl", "sqlite"]
 HOLDER_NOTE = ".groupme-export.lock.json"
@@ -101,7 +95,7 @@ async def test_a_second_process_cannot_export_while_another_holds_the_archive(
     assert not (tmp_path / HOLDER_NOTE).exists()
 
 
-class TryFromAnotherProcess:
+class TryFromAnotherProcess(QuietProgress):
     """Progress hook: once the export has written a page, another process
     tries to open the same archive."""
 
@@ -109,12 +103,6 @@ class TryFromAnotherProcess:
         self.fmt = fmt
         self.out = out
         self.answer: subprocess.CompletedProcess[str] | None = None
-
-    def discovered(self, conversations: Sequence[Conversation]) -> None:
-        pass
-
-    def started(self, conversation: Conversation, stored: int) -> None:
-        pass
 
     def advanced(self, conversation: Conversation, messages: int) -> None:
         if self.answer is None:
@@ -124,9 +112,6 @@ class TryFromAnotherProcess:
                 text=True,
                 timeout=30,
             )
-
-    def finished(self, result: ConversationResult) -> None:
-        pass
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

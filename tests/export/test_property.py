@@ -16,17 +16,16 @@ from hypothesis import strategies as st
 from groupme_async.export import (
     ArchiveLockedError,
     Conversation,
-    ConversationResult,
     ExportSummary,
     export,
 )
 
-from .conftest import VirtualClock, make_client, make_fake, read_archive
+from .conftest import QuietProgress, VirtualClock, make_client, make_fake, read_archive
 from .hostile import Crash, CrashAt, HostileServer, ServedGroup
 from .test_poison import ODD_FIELDS, POISON_GROUP, big_ids, expected, message, poison_history
 
 
-class StartRival:
+class StartRival(QuietProgress):
     """Progress hook: once the run holds the archive, start a rival run."""
 
     def __init__(self, start: Callable[[], None]) -> None:
@@ -34,15 +33,6 @@ class StartRival:
 
     def discovered(self, conversations: Sequence[Conversation]) -> None:
         self.start()
-
-    def started(self, conversation: Conversation, stored: int) -> None:
-        pass
-
-    def advanced(self, conversation: Conversation, messages: int) -> None:
-        pass
-
-    def finished(self, result: ConversationResult) -> None:
-        pass
 
 
 @settings(
