@@ -28,7 +28,7 @@ from . import (
     RetryPolicy,
     __version__,
 )
-from .export import ExportSummary, export
+from .export import ArchiveError, ExportSummary, export
 
 if TYPE_CHECKING:
     from ._cli_view import Console
@@ -181,6 +181,8 @@ def _explain(exc: BaseException, out: str, where: str) -> str | None:
             if line is not None:
                 return line
         return None
+    if isinstance(exc, ArchiveError):
+        return str(exc)
     if isinstance(exc, AuthenticationError):
         return f"{where} rejected the access token (401)"
     if isinstance(exc, APIConnectionError):

@@ -21,10 +21,10 @@ from .cli import run_python
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PROJECT = PYPROJECT["project"]
-RUNTIME = {"httpx", "attrs", "cattrs", "anyio", "orjson"}
+RUNTIME = {"httpx", "attrs", "cattrs", "anyio", "orjson", "filelock"}
 
 
-def test_a_plain_install_brings_only_the_five_runtime_dependencies() -> None:
+def test_a_plain_install_brings_only_the_runtime_dependencies() -> None:
     requires = [Requirement(r) for r in metadata.requires("groupme_async") or []]
     assert {r.name for r in requires if r.marker is None} == RUNTIME
     cli = [r for r in requires if r.marker is not None and r.marker.evaluate({"extra": "cli"})]

@@ -4,8 +4,16 @@
 (``groupme-async export``) wraps it with progress bars and a summary.
 """
 
+from ._disk import StepHook
 from ._jsonl import JsonlSink
-from ._model import Conversation, ResumePoint, Sink
+from ._model import (
+    ArchiveCorruptError,
+    ArchiveError,
+    ArchiveLockedError,
+    Conversation,
+    ResumePoint,
+    Sink,
+)
 from ._runner import (
     ConversationResult,
     ExportProgress,
@@ -17,6 +25,9 @@ from ._runner import (
 from ._sqlite import SqliteSink
 
 __all__ = [
+    "ArchiveCorruptError",
+    "ArchiveError",
+    "ArchiveLockedError",
     "Conversation",
     "ConversationResult",
     "ExportProgress",
@@ -25,6 +36,7 @@ __all__ = [
     "ResumePoint",
     "Sink",
     "SqliteSink",
+    "StepHook",
     "discover",
     "export",
     "open_sink",

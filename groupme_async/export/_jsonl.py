@@ -1,19 +1,43 @@
 """JSON Lines archive: one file per conversation, oldest message first.
 
-Layout under the output folder::
+Layout under the output folder (files 0600; the folder 0700 if we create it)::
 
     group-<id>.jsonl             the archive, one message per line as GroupMe sent it
     group-<id>.backfill.jsonl    history being walked back (newest first), until complete
-    group-<id>.state.json        the phase, and counts saved when a run lets go of the file
+    group-<id>.backfill.done     the complete history, newest first, being reversed
+    group-<id>.state.json        counts, and the size and mtime they describe
+    .groupme-export.lock         held by the run writing here (who: .lock.json)
 
-The files are their own checkpoint: each page is appended with a single
-write of whole lines, so a run killed at any point leaves every file a
-valid sequence of messages, and the next run reads where it stands from the
-last line (the oldest message walked back, or the newest archived).  A line
-cut short by a crash mid-write, or power loss, is dropped on resume and its
-page fetched again.  When the walk back reaches the first message, the
-backfill file is reversed into the archive (in bounded memory), and new
-messages are appended from then on.
+**The files are their own checkpoint.**  A page is appended with one write
+of whole lines; the next run reads where it stands from the last line (the
+oldest message walked back, or the newest archived), so nothing that is not
+on disk is ever recorded as done.  A write that fails part-way (disk full,
+file too large) is truncated back off at once.  The state file only saves a
+rescan: a file whose size and mtime match it is trusted; any other is read
+line by line, a damaged tail (a torn or garbage last line) is truncated off
+and fetched again, and damage *before* the last good line is an
+:class:`ArchiveCorruptError` for that conversation alone.
+
+**Finishing the walk back** is a sequence where a crash at any step leaves a
+state the next run completes exactly:
+
+1. fsync the backfill file, rename it to ``.backfill.done``, fsync the folder
+   (from here the history is known complete);
+2. write the reversed lines to ``.jsonl.tmp``, fsync it, rename it over
+   ``.jsonl``, fsync the folder;
+3. unlink ``.backfill.done``, fsync the folder.
+
+A run that finds ``.backfill.done`` redoes 2-3 from it: the archive is
+rebuilt from the done file alone, so doing it twice cannot duplicate
+anything.  ``.tmp`` files are leftovers and are deleted.
+
+**fsync.** Steps 1-3 fsync the data before each rename and the folder after
+it, so power loss cannot leave a renamed but empty file.  Pages are not
+fsynced one by one: losing the last pages to power loss only means fetching
+them again, and a zero-filled tail is caught by the scan above, because a
+file changed since its state was saved is never trusted.  When a run lets
+go of a conversation it fsyncs the file before saving the state that vouches
+for it.
 """
 
 from __future__ import annotations
@@ -22,34 +46,75 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Literal
 
+import attrs
 import orjson
 
-from ._model import Conversation, RawMessage, ResumePoint
+from ._disk import Disk, StepHook
+from ._lock import ArchiveLock
+from ._model import ArchiveCorruptError, Conversation, RawMessage, ResumePoint
 
 _BLOCK = 1 << 20
+Phase = Literal["backfill", "live"]
 
 
-def _encode(page: list[RawMessage]) -> bytes:
+def _line(message: RawMessage) -> bytes:
     try:
-        return b"".join(orjson.dumps(m) + b"\n" for m in page)
+        return orjson.dumps(message, option=orjson.OPT_APPEND_NEWLINE)
     except TypeError:
-        # orjson refuses integers wider than 64 bits; json does not.
-        return "".join(
-            json.dumps(m, ensure_ascii=False, separators=(",", ":")) + "\n" for m in page
-        ).encode()
+        # What orjson refuses, json writes exactly: integers wider than 64
+        # bits, and (escaped as ASCII) strings with lone surrogates.
+        return json.dumps(message, separators=(",", ":")).encode() + b"\n"
 
 
-def _replace(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+def encode_page(page: list[RawMessage]) -> bytes:
+    return b"".join(_line(m) for m in page)
+
+
+def loads(line: bytes) -> Any:
+    """A JSON line back to what was written; ``ValueError`` if it is not JSON.
+    (The export reads only through the client's public API, so it does not
+    borrow the client's private parser.)"""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        try:
+            return json.loads(line)
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
+
+
+def message_id(line: bytes) -> tuple[int, str] | None:
+    """The id of the message on ``line`` (as a number and as written), or
+    ``None`` if the line is not one message."""
+    try:
+        message = loads(line)
+    except ValueError:
+        return None
+    raw = message.get("id") if isinstance(message, dict) else None
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        return None
+    text = str(raw)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return int(text), text
 
 
 def _reverse_lines(path: Path) -> Iterator[bytes]:
-    """The lines of ``path`` (each with its newline), last first, reading
-    backwards a block at a time."""
+    """The lines of ``path``, last first, reading backwards a block at a
+    time; every line ends with its newline except a torn last one."""
+    segments = _reverse_segments(path)
+    torn = next(segments, b"")
+    if torn:
+        yield torn
+    for segment in segments:
+        yield segment + b"\n"
+
+
+def _reverse_segments(path: Path) -> Iterator[bytes]:
+    """The file split at its newlines, last piece first (the last piece is
+    what follows the final newline: usually empty)."""
     with path.open("rb") as fh:
         position = fh.seek(0, os.SEEK_END)
         carry = b""
@@ -57,201 +122,314 @@ def _reverse_lines(path: Path) -> Iterator[bytes]:
             step = min(_BLOCK, position)
             position -= step
             fh.seek(position)
-            chunk = fh.read(step) + carry
-            lines = chunk.split(b"\n")
-            carry = lines[0]
-            for line in reversed(lines[1:]):
-                if line:
-                    yield line + b"\n"
-        if carry:
-            yield carry + b"\n"
+            parts = (fh.read(step) + carry).split(b"\n")
+            carry = parts[0]
+            yield from reversed(parts[1:])
+        yield carry
 
 
-def _repair(path: Path) -> None:
-    """Drop a last line that a crash cut short."""
-    if not path.exists():
-        return
-    with path.open("r+b") as fh:
-        end = fh.seek(0, os.SEEK_END)
-        if end == 0:
-            return
-        fh.seek(end - 1)
-        if fh.read(1) == b"\n":
-            return
-        keep = 0
-        position = end
-        while position > 0:
-            step = min(_BLOCK, position)
-            position -= step
-            fh.seek(position)
-            cut = fh.read(step).rfind(b"\n")
-            if cut >= 0:
-                keep = position + cut + 1
-                break
-        fh.truncate(keep)
+@attrs.frozen
+class _Extent:
+    """What a scan of a file found."""
+
+    count: int
+    good_bytes: int
+    """Length of the valid prefix: everything past it is a damaged tail."""
+    last_id: str | None
 
 
-def _edge_id(path: Path, last: bool) -> str | None:
-    """The id of the first or last message in ``path``, if it has any."""
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    if last:
-        line = next(_reverse_lines(path))
-    else:
-        with path.open("rb") as fh:
-            line = fh.readline()
-    return str(orjson.loads(line)["id"])
-
-
-def _count_lines(path: Path) -> int:
-    if not path.exists():
-        return 0
-    count = 0
+def _scan(path: Path, descending: bool) -> _Extent:
+    """Check every line of ``path`` is one message, in order; a bad line
+    followed by a good one is damage in the middle: ``ArchiveCorruptError``."""
+    count = offset = 0
+    previous: int | None = None
+    last_id: str | None = None
+    bad: tuple[int, int] | None = None  # (line number, offset)
     with path.open("rb") as fh:
-        while block := fh.read(_BLOCK):
-            count += block.count(b"\n")
-    return count
+        for number, line in enumerate(fh, start=1):
+            found = message_id(line) if line.endswith(b"\n") else None
+            good = found is not None and (
+                previous is None or (found[0] < previous if descending else found[0] > previous)
+            )
+            if bad is None and found is not None and good:
+                count += 1
+                previous, last_id = found[0], found[1]
+            elif bad is None:
+                bad = (number, offset)
+            elif good:
+                # The file goes on, in order, past the damage: not a cut-short write.
+                raise ArchiveCorruptError(
+                    path,
+                    f"line {bad[0]} is not a message in order, but messages follow it; "
+                    f"the file was damaged. Move it aside (or cut it before line {bad[0]}) "
+                    "and run again to fetch the rest",
+                )
+            offset += len(line)
+    return _Extent(count, offset if bad is None else bad[1], last_id)
+
+
+def _last_id(path: Path) -> str | None:
+    """The id on the last line, if it is a whole message."""
+    for line in _reverse_lines(path):
+        found = message_id(line) if line.endswith(b"\n") else None
+        return None if found is None else found[1]
+    return None
+
+
+@attrs.define
+class _Conv:
+    """What this run knows of one conversation's files."""
+
+    phase: Phase
+    stored: int
+    last_id: str | None
+    """The id on the active file's last line: the backfill cursor, or the newest archived."""
+    changed: bool = False
+    """Written or repaired since its state was saved."""
+    fd: int | None = None
+    size: int = 0
 
 
 class JsonlSink:
-    """Writes ``<out>/<conversation key>.jsonl`` files."""
+    """Writes ``<out>/<conversation key>.jsonl`` files; holds the archive's
+    lock from construction to :meth:`close` (:class:`ArchiveLockedError`
+    if another run has it)."""
 
-    def __init__(self, out: str | os.PathLike[str]) -> None:
+    def __init__(self, out: str | os.PathLike[str], *, on_step: StepHook | None = None) -> None:
         self.out = Path(out)
-        self.out.mkdir(parents=True, exist_ok=True)
-        probe = self.out / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-        self._open: dict[str, IO[bytes]] = {}
-        self._stored: dict[str, int] = {}
-        self._phase: dict[str, str] = {}
+        self._disk = Disk(self.out, on_step)
+        self._disk.make_folder()
+        self._lock = ArchiveLock(self._disk)
+        self._lock.acquire()
+        self._convs: dict[str, _Conv] = {}
 
     def path(self, conversation: Conversation) -> Path:
         return self.out / f"{conversation.key}.jsonl"
 
-    def _backfill_path(self, conversation: Conversation) -> Path:
-        return self._active(conversation.key, "backfill")
+    def _file(self, key: str, suffix: str) -> Path:
+        return self.out / f"{key}{suffix}"
 
-    def _state_path(self, key: str) -> Path:
-        return self.out / f"{key}.state.json"
+    def _active(self, key: str, phase: Phase) -> Path:
+        """Where pages go in ``phase``: the backfill while walking back, the archive after."""
+        return self._file(key, ".backfill.jsonl" if phase == "backfill" else ".jsonl")
 
-    def _active(self, key: str, phase: str) -> Path:
-        """The file pages go to in ``phase``: the backfill while walking back,
-        the archive otherwise."""
-        return self.out / (f"{key}.backfill.jsonl" if phase == "backfill" else f"{key}.jsonl")
+    # --- reading where a conversation stands ---------------------------------
 
-    def _load(self, conversation: Conversation) -> tuple[str, int]:
+    def _load(self, conversation: Conversation) -> _Conv:
         key = conversation.key
-        if key in self._phase:
-            return self._phase[key], self._stored[key]
-        state_path = self._state_path(key)
-        state: dict[str, Any] = (
-            json.loads(state_path.read_bytes()) if state_path.exists() else {"phase": "backfill"}
-        )
-        phase = state["phase"]
-        if phase == "finalize":
-            self._assemble(conversation)
-            return self._load(conversation)
-        active = self._active(key, phase)
-        size = active.stat().st_size if active.exists() else 0
-        if "bytes" in state and state["bytes"] == size:
-            stored = state["stored"]
+        known = self._convs.get(key)
+        if known is not None:
+            return known
+        for leftover in (".jsonl.tmp", ".state.json.tmp"):
+            self._disk.unlink(self._file(key, leftover))
+        backfill, done = self._file(key, ".backfill.jsonl"), self._file(key, ".backfill.done")
+        archive = self._file(key, ".jsonl")
+        archived = archive.stat().st_size if archive.exists() else 0
+        if done.exists():
+            if backfill.exists():
+                raise ArchiveCorruptError(backfill, f"cannot be beside {done.name}")
+            conv = self._finalize(key)
+        elif backfill.exists() and archived and archived == backfill.stat().st_size:
+            # An older version died after reversing the backfill into place
+            # but before deleting it: the archive is complete.
+            self._disk.unlink(backfill)
+            conv = self._open_existing(key, "live", archive)
+        elif backfill.exists():
+            if archived:
+                raise ArchiveCorruptError(archive, f"has messages, but so does {backfill.name}")
+            conv = self._open_existing(key, "backfill", backfill)
+        elif archive.exists():
+            conv = self._open_existing(key, "live", archive)
         else:
-            # The last run did not let go cleanly: trust the files, not the counts.
-            _repair(active)
-            stored = _count_lines(active)
-            if phase == "backfill":
-                stored += _count_lines(self.path(conversation))
-        self._phase[key], self._stored[key] = phase, stored
-        return phase, stored
+            conv = _Conv("backfill", 0, None)
+        self._convs[key] = conv
+        return conv
 
-    def _save(self, key: str, phase: str) -> None:
-        active = self._active(key, phase)
-        size = active.stat().st_size if active.exists() else 0
-        state = {"phase": phase, "stored": self._stored[key], "bytes": size}
-        _replace(self._state_path(key), json.dumps(state).encode())
-        self._phase[key] = phase
+    def _open_existing(self, key: str, phase: Phase, path: Path) -> _Conv:
+        self._disk.private(path)
+        self._disk.private(self._file(key, ".state.json"))
+        stat = path.stat()
+        state = self._read_state(key)
+        if (
+            state is not None
+            and state.get("file") == path.name
+            and state.get("bytes") == stat.st_size
+            and state.get("mtime_ns") == stat.st_mtime_ns
+            and isinstance(state.get("stored"), int)
+        ):
+            last = _last_id(path)
+            if last is not None or stat.st_size == 0:
+                return _Conv(phase, state["stored"], last)
+        # Not provably as this sink left it: read every line.
+        extent = _scan(path, descending=phase == "backfill")
+        if extent.good_bytes < stat.st_size:
+            self._disk.truncate_path(path, extent.good_bytes)
+        return _Conv(phase, extent.count, extent.last_id, changed=True)
+
+    def _read_state(self, key: str) -> dict[str, Any] | None:
+        try:
+            state = json.loads(self._file(key, ".state.json").read_bytes())
+        except (OSError, ValueError):
+            return None
+        return state if isinstance(state, dict) else None
 
     def resume_point(self, conversation: Conversation) -> ResumePoint:
-        phase, stored = self._load(conversation)
-        if phase == "backfill":
-            cursor = _edge_id(self._backfill_path(conversation), last=True)
-            return ResumePoint(phase="backfill", cursor=cursor, stored=stored)
-        newest = _edge_id(self.path(conversation), last=True)
-        if newest is None:
+        conv = self._load(conversation)
+        if conv.phase == "backfill":
+            return ResumePoint(phase="backfill", cursor=conv.last_id, stored=conv.stored)
+        if conv.last_id is None:
             # An empty conversation: walk its (empty) history again.
-            return ResumePoint(phase="backfill", stored=stored)
-        return ResumePoint(phase="live", newest_id=newest, stored=stored)
+            return ResumePoint(phase="backfill", stored=conv.stored)
+        return ResumePoint(phase="live", newest_id=conv.last_id, stored=conv.stored)
 
-    def _append(self, conversation: Conversation, path: Path, page: list[RawMessage]) -> None:
-        fh = self._open.get(conversation.key)
-        if fh is None or fh.name != str(path):
-            if fh is not None:
-                fh.close()
-            fh = self._open[conversation.key] = path.open("ab")
-        # One write of whole lines, flushed to the OS: a killed process
-        # cannot leave half a page behind.
-        fh.write(_encode(page))
-        fh.flush()
-        self._stored[conversation.key] += len(page)
+    # --- writing --------------------------------------------------------------
+
+    def _append(self, conversation: Conversation, conv: _Conv, page: list[RawMessage]) -> None:
+        if not page:
+            return
+        key = conversation.key
+        path = self._active(key, conv.phase)
+        data = encode_page(page)
+        if conv.fd is None:
+            conv.fd = self._disk.open_append(path)
+            conv.size = os.fstat(conv.fd).st_size
+        try:
+            self._disk.write(conv.fd, data, path)
+        except BaseException:
+            # Never leave part of a page behind.  If even the truncation
+            # fails, forget this conversation: the next call rescans the file.
+            try:
+                self._disk.truncate(conv.fd, conv.size, path)
+            except BaseException:
+                self._forget(key)
+            raise
+        conv.size += len(data)
+        conv.stored += len(page)
+        conv.last_id = str(page[-1]["id"])
+        conv.changed = True
 
     def add_backfill_page(self, conversation: Conversation, page: list[RawMessage]) -> None:
-        phase, _ = self._load(conversation)
-        if phase != "backfill":
-            self._save(conversation.key, "backfill")
-        self._append(conversation, self._backfill_path(conversation), page)
+        conv = self._load(conversation)
+        if conv.phase == "live":
+            if conv.last_id is not None:
+                raise ValueError(f"{conversation.key}: history is already complete")
+            conv.phase = "backfill"
+        self._append(conversation, conv, page)
 
     def finish_backfill(self, conversation: Conversation) -> None:
-        self._load(conversation)
-        self._release(conversation)
-        self._save(conversation.key, "finalize")
-        self._assemble(conversation)
+        key = conversation.key
+        conv = self._load(conversation)
+        if conv.phase == "live":
+            return
+        backfill = self._active(key, "backfill")
+        if backfill.exists():
+            self._close_fd(conv)
+            self._disk.fsync_path(backfill)
+            self._disk.rename(backfill, self._file(key, ".backfill.done"))
+            self._disk.fsync_folder()
+            self._convs[key] = self._finalize(key)
+            return
+        archive = self._active(key, "live")
+        if not archive.exists():
+            os.close(self._disk.create(archive))
+            self._disk.fsync_folder()
+        conv.phase = "live"
 
-    def _assemble(self, conversation: Conversation) -> None:
-        backfill = self._backfill_path(conversation)
-        archive = self.path(conversation)
-        tmp = archive.with_name(archive.name + ".tmp")
-        # An earlier walk of an empty conversation may have left an archive.
-        earlier = archive.read_bytes() if archive.exists() else b""
-        stored = earlier.count(b"\n")
-        with tmp.open("wb") as out:
-            out.write(earlier)
-            if backfill.exists():
-                _repair(backfill)
-                batch: list[bytes] = []
-                for line in _reverse_lines(backfill):
-                    batch.append(line)
-                    if len(batch) >= 1000:
-                        out.write(b"".join(batch))
-                        stored += len(batch)
-                        batch.clear()
-                out.write(b"".join(batch))
-                stored += len(batch)
-        os.replace(tmp, archive)
-        self._stored[conversation.key] = stored
-        self._save(conversation.key, "live")
-        backfill.unlink(missing_ok=True)
+    def _finalize(self, key: str) -> _Conv:
+        """Reverse ``.backfill.done`` into the archive (steps 2-3 above)."""
+        done = self._file(key, ".backfill.done")
+        archive, tmp = self._file(key, ".jsonl"), self._file(key, ".jsonl.tmp")
+        size = done.stat().st_size
+        if archive.exists() and archive.stat().st_size not in (0, size):
+            raise ArchiveCorruptError(archive, f"does not match {done.name}; one of them changed")
+        count = 0
+        previous: int | None = None
+        newest: str | None = None
+        fd = self._disk.create(tmp)
+        try:
+            batch: list[bytes] = []
+            pending = 0
+            for line in _reverse_lines(done):
+                found = message_id(line) if line.endswith(b"\n") else None
+                if found is None or (previous is not None and found[0] <= previous):
+                    raise ArchiveCorruptError(
+                        done, f"line {count + 1} from the end is not a message in order"
+                    )
+                previous, newest = found[0], found[1]
+                count += 1
+                batch.append(line)
+                pending += len(line)
+                if pending >= _BLOCK:
+                    self._disk.write(fd, b"".join(batch), tmp)
+                    batch.clear()
+                    pending = 0
+            if batch:
+                self._disk.write(fd, b"".join(batch), tmp)
+            self._disk.fsync(fd, tmp)
+        finally:
+            os.close(fd)
+        self._disk.rename(tmp, archive)
+        self._disk.fsync_folder()
+        self._disk.unlink(done)
+        self._disk.fsync_folder()
+        return _Conv("live", count, newest, changed=True)
 
     def add_forward_page(self, conversation: Conversation, page: list[RawMessage]) -> None:
-        self._load(conversation)
-        self._append(conversation, self.path(conversation), page)
+        conv = self._load(conversation)
+        if conv.phase != "live":
+            raise ValueError(f"{conversation.key}: history is not complete yet")
+        self._append(conversation, conv, page)
 
-    def _release(self, conversation: Conversation) -> None:
-        fh = self._open.pop(conversation.key, None)
-        if fh is not None:
-            fh.close()
+    # --- letting go -----------------------------------------------------------
+
+    @staticmethod
+    def _close_fd(conv: _Conv) -> None:
+        fd, conv.fd = conv.fd, None
+        if fd is not None:
+            os.close(fd)
+
+    def _forget(self, key: str) -> None:
+        conv = self._convs.pop(key, None)
+        if conv is not None:
+            self._close_fd(conv)
+
+    def _settle(self, key: str, conv: _Conv) -> None:
+        """Close the conversation's file and vouch for it in its state."""
+        path = self._active(key, conv.phase)
+        self._close_fd(conv)
+        if not conv.changed or not path.exists():
+            return
+        # What the state vouches for must survive power loss first.
+        self._disk.fsync_path(path)
+        stat = path.stat()
+        state = {
+            "phase": conv.phase,
+            "stored": conv.stored,
+            "file": path.name,
+            "bytes": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+        }
+        self._disk.replace(self._file(key, ".state.json"), json.dumps(state).encode())
+        conv.changed = False
 
     def done(self, conversation: Conversation) -> None:
         """This run is finished with ``conversation``: close it and save its counts."""
-        if conversation.key in self._phase:
-            self._release(conversation)
-            self._save(conversation.key, self._phase[conversation.key])
+        conv = self._convs.get(conversation.key)
+        if conv is not None:
+            self._settle(conversation.key, conv)
 
     def close(self) -> None:
-        for fh in self._open.values():
-            fh.close()
-        self._open.clear()
-        for key, phase in list(self._phase.items()):
-            self._save(key, phase)
-        self._phase.clear()
-        self._stored.clear()
+        """Save every conversation's counts and release the lock (idempotent)."""
+        try:
+            failure: BaseException | None = None
+            for key, conv in self._convs.items():
+                try:
+                    self._settle(key, conv)
+                except Exception as exc:
+                    failure = failure or exc
+                    self._close_fd(conv)
+            if failure is not None:
+                raise failure
+        finally:
+            self._convs.clear()
+            self._lock.release()

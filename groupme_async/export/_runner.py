@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, Literal, Protocol, TypeVar
 
 import anyio
@@ -17,11 +18,13 @@ from .. import (
     AuthenticationError,
     GroupMeError,
 )
+from ._disk import StepHook
 from ._jsonl import JsonlSink
-from ._model import Conversation, RawMessage, ResumePoint, Sink
+from ._model import ArchiveError, Conversation, RawMessage, ResumePoint, Sink
 from ._sqlite import SqliteSink
 
 Format = Literal["jsonl", "sqlite"]
+Status = Literal["complete", "interrupted", "failed"]
 #: GroupMe's largest message page: the fewest requests per message.
 PAGE_SIZE = 100
 T = TypeVar("T")
@@ -36,7 +39,7 @@ class ConversationResult:
     """Messages written by this run."""
     stored: int
     """Messages in the archive after this run."""
-    status: Literal["complete", "interrupted", "failed"]
+    status: Status
     error: str | None = None
 
 
@@ -86,12 +89,21 @@ class _NoProgress:
         pass
 
 
-def open_sink(format: Format, out: str | os.PathLike[str]) -> Sink:
-    """The archive writer for ``format``; ``OSError`` if ``out`` is unwritable."""
+def open_sink(
+    format: Format, out: str | os.PathLike[str], *, on_step: StepHook | None = None
+) -> Sink:
+    """The archive writer for ``format``, holding the archive's lock until
+    it is closed.
+
+    Raises ``OSError`` if ``out`` is unwritable, :class:`ArchiveLockedError`
+    if another export holds it, and :class:`ArchiveError` if it cannot be
+    used as it stands.  ``on_step`` is a fault-injection hook for tests (see
+    :data:`StepHook`).
+    """
     if format == "jsonl":
-        return JsonlSink(out)
+        return JsonlSink(out, on_step=on_step)
     if format == "sqlite":
-        return SqliteSink(out)
+        return SqliteSink(out, on_step=on_step)
     raise ValueError(f"format must be 'jsonl' or 'sqlite', got {format!r}")
 
 
@@ -196,29 +208,47 @@ class _Run:
         self.walks = {"group": gm.group_messages.iter_raw, "direct": gm.direct_messages.iter_raw}
 
     async def conversation(self, conv: Conversation) -> ConversationResult:
-        point = await self._io(self.sink.resume_point, conv)
-        self.progress.started(conv, point.stored)
-        walk = self.walks[conv.kind]
         tally = _Tally()
+        status: Status = "complete"
+        error: str | None = None
+        stored = 0
         try:
-            if point.phase == "backfill":
-                history = walk(conv.id, before_id=point.cursor, limit=PAGE_SIZE)
-                if not await self._copy(conv, history, self.sink.add_backfill_page, tally):
-                    return await self._result(conv, tally.messages, "interrupted")
-                await self._io(self.sink.finish_backfill, conv)
-                point = await self._io(self.sink.resume_point, conv)
-            if point.newest_id is not None:
-                newer = walk(conv.id, after_id=point.newest_id, limit=PAGE_SIZE)
-                if not await self._copy(conv, newer, self.sink.add_forward_page, tally):
-                    return await self._result(conv, tally.messages, "interrupted")
+            point = await self._io(self.sink.resume_point, conv)
+            stored = point.stored
+            self.progress.started(conv, point.stored)
+            if not await self._archive(conv, point, tally):
+                status = "interrupted"
         except AuthenticationError:
             raise
-        except GroupMeError as exc:
-            return await self._result(conv, tally.messages, "failed", str(exc))
+        except Exception as exc:
+            # One conversation's failure (a server that misbehaves, a full
+            # disk, a damaged file, a message nothing expected) is reported;
+            # the others carry on, and its checkpoint stays where it was.
+            status, error = "failed", _describe(exc)
         finally:
             with anyio.CancelScope(shield=True):
-                await self._io(self.sink.done, conv)
-        return await self._result(conv, tally.messages, "complete")
+                try:
+                    await self._io(self.sink.done, conv)
+                except Exception as exc:
+                    if error is None:
+                        status, error = "failed", _describe(exc)
+        return await self._result(conv, tally.messages, stored, status, error)
+
+    async def _archive(self, conv: Conversation, point: ResumePoint, tally: _Tally) -> bool:
+        """Walk back through what is missing of the history, then forward to
+        the newest message; False if ``stop`` ended it early."""
+        walk = self.walks[conv.kind]
+        if point.phase == "backfill":
+            history = walk(conv.id, before_id=point.cursor, limit=PAGE_SIZE)
+            if not await self._copy(conv, history, self.sink.add_backfill_page, tally):
+                return False
+            await self._io(self.sink.finish_backfill, conv)
+            point = await self._io(self.sink.resume_point, conv)
+        if point.newest_id is not None:
+            newer = walk(conv.id, after_id=point.newest_id, limit=PAGE_SIZE)
+            if not await self._copy(conv, newer, self.sink.add_forward_page, tally):
+                return False
+        return True
 
     async def _copy(
         self,
@@ -244,15 +274,27 @@ class _Run:
         self,
         conv: Conversation,
         written: int,
-        status: Literal["complete", "interrupted", "failed"],
+        before: int,
+        status: Status,
         error: str | None = None,
     ) -> ConversationResult:
-        point: ResumePoint = await self._io(self.sink.resume_point, conv)
+        try:
+            stored = (await self._io(self.sink.resume_point, conv)).stored
+        except Exception:
+            stored = before + written  # the sink cannot say (it just failed)
         result = ConversationResult(
-            conversation=conv, new_messages=written, stored=point.stored, status=status, error=error
+            conversation=conv, new_messages=written, stored=stored, status=status, error=error
         )
         self.progress.finished(result)
         return result
+
+
+def _describe(exc: Exception) -> str:
+    """One line for a failed conversation's summary row."""
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, GroupMeError | ArchiveError | OSError):
+        return text
+    return f"{type(exc).__name__}: {text}"
 
 
 async def export(
@@ -267,6 +309,7 @@ async def export(
     progress: ExportProgress | None = None,
     stop: anyio.Event | None = None,
     limiter: AdaptiveRateLimiter | None = None,
+    on_step: StepHook | None = None,
 ) -> ExportSummary:
     """Archive conversations into ``out``; run it again to fetch only what is new.
 
@@ -275,6 +318,14 @@ async def export(
     or killed resumes where it stopped, with nothing lost or duplicated.
     Conversations are fetched ``concurrency`` at a time through one shared
     :class:`AdaptiveRateLimiter`.
+
+    A conversation that fails (the server misbehaves past the retries, the
+    disk fills, its file is damaged) is reported with ``status="failed"``
+    and the others finish; ``ExportSummary.ok`` is then false.  The run
+    holds an exclusive lock on ``out``: a second run raises
+    :class:`ArchiveLockedError` before any request.  An
+    :class:`AuthenticationError` stops everything.  ``on_step`` is a
+    fault-injection hook for tests (see :func:`open_sink`).
     """
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
@@ -282,6 +333,15 @@ async def export(
         raise ValueError("nothing to export: both dms and groups are off")
     if format not in ("jsonl", "sqlite"):
         raise ValueError(f"format must be 'jsonl' or 'sqlite', got {format!r}")
+
+    # An existing archive is locked before any request, so a second run is
+    # refused at once.  A new one is created only after discovery, so a
+    # rejected token or an unreachable host leaves no folder behind (two
+    # runs racing to create it still meet at the lock before writing).
+    def open_existing() -> Sink | None:
+        return open_sink(format, out, on_step=on_step) if os.path.lexists(out) else None
+
+    sink = await anyio.to_thread.run_sync(open_existing)
     progress = progress or _NoProgress()
     stop = stop or anyio.Event()
     gate = limiter or AdaptiveRateLimiter()
@@ -290,12 +350,10 @@ async def export(
     paced = gm.with_options(rate_limiter=gate)
     started = time.monotonic()
     results: list[ConversationResult] = []
-    sink: Sink | None = None
     try:
         conversations = await discover(paced, dms=dms, groups=groups, only=only)
-        # Opened only now, so a rejected token or an unreachable host leaves
-        # no new folder behind.
-        sink = open_sink(format, out)
+        if sink is None:
+            sink = await anyio.to_thread.run_sync(partial(open_sink, format, out, on_step=on_step))
         progress.discovered(conversations)
         run = _Run(paced, sink, progress, stop)
         slots = anyio.Semaphore(concurrency)

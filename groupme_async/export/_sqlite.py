@@ -2,7 +2,14 @@
 
 Each page is one transaction together with its checkpoint row, so a killed
 run leaves the database exactly as of its last committed page.  ``raw`` keeps
-every message as GroupMe sent it; the other columns are for querying.
+every message as GroupMe sent it; the other columns are for querying, and
+hold what fits them (a value of an unexpected type is stored as JSON text, a
+lone surrogate as U+FFFD, a timestamp that is not an integer as 0).
+
+The database and its ``-wal``/``-shm``/``-journal`` files are 0600 (SQLite
+gives the side files the database's mode).  ``synchronous=NORMAL`` in WAL
+mode: power loss may undo the last few commits, each with its own
+checkpoint, so a rerun fetches those pages again; it never corrupts.
 """
 
 from __future__ import annotations
@@ -15,7 +22,9 @@ from typing import Any
 
 import orjson
 
-from ._model import Conversation, RawMessage, ResumePoint
+from ._disk import Disk, StepHook
+from ._lock import ArchiveLock
+from ._model import ArchiveCorruptError, ArchiveError, Conversation, RawMessage, ResumePoint
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -33,8 +42,8 @@ CREATE TABLE IF NOT EXISTS conversations (
 CREATE TABLE IF NOT EXISTS messages (
     conversation TEXT NOT NULL REFERENCES conversations(key),
     id TEXT NOT NULL,
-    seq INTEGER NOT NULL,          -- the id as a number: ORDER BY seq is oldest first
-    created_at INTEGER NOT NULL,   -- epoch seconds
+    seq INTEGER NOT NULL,          -- position in the conversation: ORDER BY seq is oldest first
+    created_at INTEGER NOT NULL,   -- epoch seconds (0 if GroupMe sent no integer)
     user_id TEXT,
     name TEXT,
     text TEXT,
@@ -65,37 +74,86 @@ CREATE TABLE IF NOT EXISTS attachments (
 CREATE INDEX IF NOT EXISTS attachments_by_type ON attachments (type);
 """
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
 
 def _dumps(value: Any) -> str:
     try:
         return orjson.dumps(value).decode()
-    except TypeError:  # integers wider than 64 bits
-        return json.dumps(value, ensure_ascii=False)
+    except TypeError:
+        # Integers wider than 64 bits, and strings with lone surrogates
+        # (escaped, so the text is valid UTF-8 and parses back exactly).
+        return json.dumps(value)
 
 
-def _seq(message_id: Any) -> int:
-    text = str(message_id)
-    return int(text) if text.isdigit() else 0
+def _text(value: Any) -> str | None:
+    """``value`` for a TEXT column: SQLite needs valid UTF-8."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if value.isascii():
+            return value
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in value)
+        return value
+    return _dumps(value)
+
+
+def _int(value: Any) -> int | None:
+    if type(value) is int and _INT64_MIN <= value <= _INT64_MAX:
+        return value
+    return None
 
 
 class SqliteSink:
-    """Writes ``<out>/groupme.sqlite``."""
+    """Writes ``<out>/groupme.sqlite``; holds the archive's lock from
+    construction to :meth:`close` (:class:`ArchiveLockedError` if another
+    run has it, :class:`ArchiveCorruptError` if the file is not a database)."""
 
-    def __init__(self, out: str | os.PathLike[str]) -> None:
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.path = folder / "groupme.sqlite"
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+    def __init__(self, out: str | os.PathLike[str], *, on_step: StepHook | None = None) -> None:
+        self._disk = disk = Disk(out, on_step)
+        disk.make_folder()
+        self.path = disk.folder / "groupme.sqlite"
+        self._lock = ArchiveLock(disk)
+        self._lock.acquire()
+        try:
+            self._db = self._connect()
+        except BaseException:
+            self._lock.release()
+            raise
 
-    def _row(self, conversation: Conversation) -> sqlite3.Row | None:
+    def _connect(self) -> sqlite3.Connection:
+        path = self.path
+        if not path.exists():
+            os.close(self._disk.create(path))
+        for file in (path, *(path.with_name(path.name + s) for s in _SIDE_FILES)):
+            self._disk.private(file)
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._disk.step("sql", path)
+            db.executescript(SCHEMA)
+        except sqlite3.OperationalError as exc:
+            db.close()
+            raise ArchiveError(f"cannot use {path}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise ArchiveCorruptError(path, f"not a usable SQLite database ({exc})") from exc
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _row(self, conversation: Conversation) -> tuple[str, str | None, str | None, int] | None:
         cur = self._db.execute(
             "SELECT phase, cursor, newest_id, stored FROM conversations WHERE key = ?",
             (conversation.key,),
         )
-        row: sqlite3.Row | None = cur.fetchone()
+        row: tuple[str, str | None, str | None, int] | None = cur.fetchone()
         return row
 
     def _upsert(self, conversation: Conversation) -> None:
@@ -107,59 +165,74 @@ class SqliteSink:
                 conversation.kind,
                 conversation.id,
                 conversation.chat_id,
-                conversation.name,
+                _text(conversation.name),
             ),
         )
 
     def resume_point(self, conversation: Conversation) -> ResumePoint:
-        self._upsert(conversation)
+        with self._transaction():
+            self._upsert(conversation)
         row = self._row(conversation)
         assert row is not None
         phase, cursor, newest_id, stored = row
-        if phase == "live" and newest_id is None:
-            return ResumePoint(phase="backfill", stored=stored)
-        return ResumePoint(phase=phase, cursor=cursor, newest_id=newest_id, stored=stored)
+        if phase == "backfill":
+            return ResumePoint(phase="backfill", cursor=cursor, stored=stored)
+        if phase != "live":
+            raise ArchiveCorruptError(self.path, f"{conversation.key} has phase {phase!r}")
+        if newest_id is None:
+            return ResumePoint(phase="backfill", stored=stored)  # empty: walk it again
+        return ResumePoint(phase="live", newest_id=newest_id, stored=stored)
 
-    def _insert(self, conversation: Conversation, page: list[RawMessage]) -> None:
+    def _insert(self, conversation: Conversation, page: list[RawMessage], step: int) -> int:
+        """Store ``page`` at positions continuing the conversation's by
+        ``step`` (-1 walking back, +1 forward); the number of new rows."""
         key = conversation.key
+        low, high = self._db.execute(
+            "SELECT MIN(seq), MAX(seq) FROM messages WHERE conversation = ?", (key,)
+        ).fetchone()
+        edge = (low if step < 0 else high) if low is not None else -step
         messages = []
         users = []
         attachments = []
-        for m in page:
+        for offset, m in enumerate(page, start=1):
             mid = str(m["id"])
-            created = m.get("created_at") or 0
-            user_id = m.get("user_id") or m.get("sender_id")
+            created = _int(m.get("created_at")) or 0
+            user_id = _text(m.get("user_id") or m.get("sender_id"))
+            favorited = m.get("favorited_by")
             messages.append(
                 (
                     key,
                     mid,
-                    _seq(mid),
+                    edge + step * offset,
                     created,
-                    None if user_id is None else str(user_id),
-                    m.get("name"),
-                    m.get("text"),
-                    int(bool(m.get("system"))),
-                    m.get("sender_type"),
-                    len(m.get("favorited_by") or ()),
+                    user_id,
+                    _text(m.get("name")),
+                    _text(m.get("text")),
+                    int(m.get("system") is True),
+                    _text(m.get("sender_type")),
+                    len(favorited) if isinstance(favorited, list) else 0,
                     _dumps(m),
                 )
             )
-            if user_id is not None and str(user_id) != "system":
-                users.append((str(user_id), m.get("name"), m.get("avatar_url"), created))
-            for position, att in enumerate(m.get("attachments") or ()):
+            if user_id is not None and user_id != "system":
+                users.append((user_id, _text(m.get("name")), _text(m.get("avatar_url")), created))
+            found = m.get("attachments")
+            for position, att in enumerate(found if isinstance(found, list) else ()):
                 if isinstance(att, dict):
                     attachments.append(
                         (
                             key,
                             mid,
                             position,
-                            att.get("type"),
-                            att.get("url"),
+                            _text(att.get("type")),
+                            _text(att.get("url")),
                             _dumps(att),
                         )
                     )
         db = self._db
-        db.executemany("INSERT OR IGNORE INTO messages VALUES (?,?,?,?,?,?,?,?,?,?,?)", messages)
+        added = db.executemany(
+            "INSERT OR IGNORE INTO messages VALUES (?,?,?,?,?,?,?,?,?,?,?)", messages
+        ).rowcount
         db.executemany(
             "INSERT INTO users (id, name, avatar_url, last_seen_at) VALUES (?,?,?,?)"
             " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
@@ -168,15 +241,18 @@ class SqliteSink:
             users,
         )
         db.executemany("INSERT OR IGNORE INTO attachments VALUES (?,?,?,?,?,?)", attachments)
+        return added
 
     def add_backfill_page(self, conversation: Conversation, page: list[RawMessage]) -> None:
+        if not page:
+            return
         with self._transaction():
             self._upsert(conversation)
-            self._insert(conversation, page)
+            added = self._insert(conversation, page, -1)
             self._db.execute(
                 "UPDATE conversations SET phase = 'backfill', cursor = ?,"
                 " top_id = COALESCE(top_id, ?), stored = stored + ? WHERE key = ?",
-                (str(page[-1]["id"]), str(page[0]["id"]), len(page), conversation.key),
+                (str(page[-1]["id"]), str(page[0]["id"]), added, conversation.key),
             )
 
     def finish_backfill(self, conversation: Conversation) -> None:
@@ -188,29 +264,50 @@ class SqliteSink:
             )
 
     def add_forward_page(self, conversation: Conversation, page: list[RawMessage]) -> None:
+        if not page:
+            return
         with self._transaction():
-            self._insert(conversation, page)
+            added = self._insert(conversation, page, 1)
             self._db.execute(
                 "UPDATE conversations SET newest_id = ?, stored = stored + ? WHERE key = ?",
-                (str(page[-1]["id"]), len(page), conversation.key),
+                (str(page[-1]["id"]), added, conversation.key),
             )
 
     def done(self, conversation: Conversation) -> None:
         pass  # every page was committed with its checkpoint already
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+        return _Transaction(self._db, self._disk, self.path)
 
     def close(self) -> None:
-        self._db.close()
+        """Close the database and release the lock (idempotent)."""
+        try:
+            self._db.close()
+        finally:
+            self._lock.release()
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, disk: Disk, path: Path) -> None:
         self._db = db
+        self._disk = disk
+        self._path = path
 
     def __enter__(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._disk.step("sql", self._path)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        if exc_type is None:
+            try:
+                self._disk.step("commit", self._path)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        else:
+            self._db.execute("ROLLBACK")

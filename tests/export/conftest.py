@@ -5,23 +5,57 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from groupme_async import AdaptiveRateLimiter, AsyncGroupMe, RetryPolicy
-from groupme_async.testing import FakeGroupMe
+from groupme_async.export import Conversation, ConversationResult
+from groupme_async.testing import FAKE_BASE_URL, FakeGroupMe
 
 from ..clock import VirtualClock
 
-__all__ = ["VirtualClock", "make_client", "make_fake", "make_limiter", "read_archive", "truth"]
+__all__ = [
+    "QuietProgress",
+    "VirtualClock",
+    "make_client",
+    "make_fake",
+    "make_limiter",
+    "read_archive",
+    "truth",
+]
+
+
+class QuietProgress:
+    """An ExportProgress that ignores everything: tests override what they watch."""
+
+    def discovered(self, conversations: Sequence[Conversation]) -> None:
+        pass
+
+    def started(self, conversation: Conversation, stored: int) -> None:
+        pass
+
+    def advanced(self, conversation: Conversation, messages: int) -> None:
+        pass
+
+    def finished(self, result: ConversationResult) -> None:
+        pass
 
 
 def make_fake(clock: VirtualClock, **kwargs: Any) -> FakeGroupMe:
     return FakeGroupMe(clock=clock, sleep=clock.sleep, **kwargs)
 
 
-def make_client(fake: FakeGroupMe, clock: VirtualClock) -> AsyncGroupMe:
-    return fake.client(
+def make_client(
+    fake: FakeGroupMe, clock: VirtualClock, transport: httpx.AsyncBaseTransport | None = None
+) -> AsyncGroupMe:
+    """A client of ``fake``, or of ``transport`` (one wrapping ``fake.transport()``)."""
+    return AsyncGroupMe(
+        fake.token,
+        base_url=FAKE_BASE_URL,
+        transport=transport or fake.transport(),
         retry=RetryPolicy(max_attempts=12, base_delay=0.05, max_delay=2.0),
         sleep=clock.sleep,
         rng=random.Random(1),

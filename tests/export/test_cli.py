@@ -21,6 +21,7 @@ import pytest
 
 import groupme_async
 from groupme_async._cli import SANDBOX, main, read_token
+from groupme_async.export import open_sink
 from groupme_async.testing import SANDBOX_TOKEN, FakeGroupMe
 
 from ..cli import CLI, clean_env, run_cli, serve_fake
@@ -213,6 +214,18 @@ def _folder(name: str) -> Callable[[Path, Path], None]:
 
 
 SANDBOX_OUT = ("--sandbox", "--out", "{out}")
+
+
+def _locked(fmt: str) -> Setup:
+    """An export into an archive that this process holds open (its lock)."""
+
+    def setup(tmp: Path, out: Path, url: str, stack: ExitStack) -> Run:
+        stack.callback(open_sink(fmt, out).close)  # type: ignore[arg-type]
+        return _export(*SANDBOX_OUT, "--format", fmt)(tmp, out, url, stack)
+
+    return setup
+
+
 UNREACHABLE = ("--base-url", "http://127.0.0.1:9", "--max-attempts", "1", "--out", "{out}")
 
 ERRORS: dict[str, tuple[Setup, list[str]]] = {
@@ -311,6 +324,14 @@ ERRORS: dict[str, tuple[Setup, list[str]]] = {
         ["is a DM, but only groups are being exported"],
     ),
     "--concurrency 0": (_export(*SANDBOX_OUT, "--concurrency", "0"), ["--concurrency"]),
+    "another run holds the archive (jsonl)": (
+        _locked("jsonl"),
+        ["in use by another export", str(os.getpid())],
+    ),
+    "another run holds the archive (sqlite)": (
+        _locked("sqlite"),
+        ["in use by another export", str(os.getpid())],
+    ),
     "export without rich": (
         _blocking("rich", _export(*SANDBOX_OUT)),
         ["pip install 'groupme_async[cli]'"],

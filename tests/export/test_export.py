@@ -3,7 +3,6 @@ limits, incremental reruns, and resumption after cancellation."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import anyio
@@ -11,9 +10,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from groupme_async.export import Conversation, ConversationResult, export
+from groupme_async.export import Conversation, export
 
-from .conftest import VirtualClock, make_client, make_fake, make_limiter, read_archive, truth
+from .conftest import (
+    QuietProgress,
+    VirtualClock,
+    make_client,
+    make_fake,
+    make_limiter,
+    read_archive,
+    truth,
+)
 
 FORMATS = ["jsonl", "sqlite"]
 
@@ -67,26 +74,17 @@ async def test_rerun_adds_nothing_then_exactly_the_new_messages(tmp_path: Path, 
     assert last is not None and [m["text"] for m in last[-2:]] == ["two", "three"]
 
 
-class CancelAfter:
+class CancelAfter(QuietProgress):
     """Progress hook that cancels the export after ``pages`` pages."""
 
     def __init__(self, scope: anyio.CancelScope, pages: int) -> None:
         self.scope = scope
         self.left = pages
 
-    def discovered(self, conversations: Sequence[Conversation]) -> None:
-        pass
-
-    def started(self, conversation: Conversation, stored: int) -> None:
-        pass
-
     def advanced(self, conversation: Conversation, messages: int) -> None:
         self.left -= 1
         if self.left <= 0:
             self.scope.cancel()
-
-    def finished(self, result: ConversationResult) -> None:
-        pass
 
 
 async def run_cancelled(fake, clock, out: Path, fmt: str, pages: int) -> None:  # type: ignore[no-untyped-def]

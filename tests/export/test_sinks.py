@@ -130,18 +130,32 @@ def test_jsonl_resume_after_a_kill_recounts_from_the_files(tmp_path: Path) -> No
     assert (point.phase, point.newest_id, point.stored) == ("live", "1031", 32)
 
 
-def test_jsonl_finalize_interrupted_is_redone(tmp_path: Path) -> None:
-    sink = JsonlSink(tmp_path)
+def test_jsonl_finish_interrupted_after_the_history_is_complete_is_redone(
+    tmp_path: Path,
+) -> None:
+    class DieOnceComplete:
+        """Kills the sink as soon as the finished history is renamed aside."""
+
+        dead = False
+
+        def __call__(self, step: str, name: str) -> None:
+            self.dead = self.dead or (step == "create" and name.endswith(".jsonl.tmp"))
+            if self.dead:
+                raise RuntimeError("killed")
+
+    sink = JsonlSink(tmp_path, on_step=DieOnceComplete())
     backfill(sink, newest=9, oldest=0, size=3)
-    sink.done(CONV)
-    state_path = tmp_path / f"{CONV.key}.state.json"
-    state = json.loads(state_path.read_text())
-    state["phase"] = "finalize"  # died between marking and assembling
-    state_path.write_text(json.dumps(state))
+    with pytest.raises(RuntimeError):
+        sink.finish_backfill(CONV)
+    with pytest.raises(RuntimeError):
+        sink.close()
+    assert (tmp_path / f"{CONV.key}.backfill.done").exists()
     sink = JsonlSink(tmp_path)
     point = sink.resume_point(CONV)
     assert (point.phase, point.newest_id, point.stored) == ("live", "1009", 10)
+    sink.close()
     assert jsonl_ids(tmp_path / f"{CONV.key}.jsonl") == [str(1000 + i) for i in range(10)]
+    assert not (tmp_path / f"{CONV.key}.backfill.done").exists()
 
 
 def test_jsonl_reverses_a_backfill_of_several_megabytes(tmp_path: Path) -> None:

@@ -90,6 +90,9 @@ def test_nothing_public_is_missing_from_all() -> None:
 
 SUBPACKAGES = {
     "groupme_async.export": {
+        "ArchiveCorruptError",
+        "ArchiveError",
+        "ArchiveLockedError",
         "Conversation",
         "ConversationResult",
         "ExportProgress",
@@ -98,6 +101,7 @@ SUBPACKAGES = {
         "ResumePoint",
         "Sink",
         "SqliteSink",
+        "StepHook",
         "discover",
         "export",
         "open_sink",
