@@ -297,12 +297,6 @@ ERRORS: dict[str, tuple[Setup, list[str]]] = {
         _export("--sandbox", "--out", "{tmp}/" + "x" * 300),
         ["cannot write to", "File name too long"],
     ),
-    "a conversation file is a folder (jsonl)": (
-        _with(
-            _folder(f"archive/group-{SANDBOX_GROUP.id}.jsonl"), _export(*SANDBOX_OUT, "--groups")
-        ),
-        ["cannot write to", "Is a directory", f"group-{SANDBOX_GROUP.id}.jsonl"],
-    ),
     "the database is a folder (sqlite)": (
         _with(_folder("archive/groupme.sqlite"), _export(*SANDBOX_OUT, "--format", "sqlite")),
         ["cannot write to", "unable to open database"],
@@ -369,6 +363,22 @@ def test_every_error_is_one_line_on_stderr_and_exit_2(
     if not existed:
         # Failing before anything was written leaves no folder behind.
         assert not out.exists()
+
+
+def test_one_unwritable_conversation_fails_alone_and_the_exit_status_says_so(
+    tmp_path: Path,
+) -> None:
+    # One conversation's file is a folder: that conversation is reported
+    # failed, the others are archived, and the run exits 1 (not 2: the
+    # archive itself is usable, and a rerun after fixing it completes it).
+    out = tmp_path / "archive"
+    (out / f"group-{SANDBOX_GROUP.id}.jsonl").mkdir(parents=True)
+    result = run_cli("export", *(a.format(out=out) for a in SANDBOX_OUT), "--groups")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "failed: [Errno 21]" in result.stdout
+    assert sorted(p.name for p in out.glob("group-*.jsonl") if p.is_file())
+    assert len([p for p in out.glob("group-*.jsonl") if p.is_file()]) == 3
 
 
 # --- version, extras, serve ------------------------------------------------------
