@@ -204,6 +204,7 @@ class JsonlSink:
         self._convs: dict[str, _Conv] = {}
 
     def path(self, conversation: Conversation) -> Path:
+        """The archive file of ``conversation``: ``<out>/<key>.jsonl``."""
         return self.out / f"{conversation.key}.jsonl"
 
     def _file(self, key: str, suffix: str) -> Path:
@@ -274,6 +275,7 @@ class JsonlSink:
         return state if isinstance(state, dict) else None
 
     def resume_point(self, conversation: Conversation) -> ResumePoint:
+        """Where the archive of ``conversation`` stands (its files are the checkpoint)."""
         conv = self._load(conversation)
         if conv.phase == "backfill":
             return ResumePoint(phase="backfill", cursor=conv.last_id, stored=conv.stored)
@@ -309,6 +311,7 @@ class JsonlSink:
         conv.changed = True
 
     def add_backfill_page(self, conversation: Conversation, page: list[RawMessage]) -> None:
+        """Append a page of the walk back to the backfill file, in whole lines."""
         conv = self._load(conversation)
         if conv.phase == "live":
             if conv.last_id is not None:
@@ -317,6 +320,7 @@ class JsonlSink:
         self._append(conversation, conv, page)
 
     def finish_backfill(self, conversation: Conversation) -> None:
+        """History is complete: reverse the backfill into the archive, crash-safely."""
         key = conversation.key
         conv = self._load(conversation)
         if conv.phase == "live":
@@ -375,6 +379,7 @@ class JsonlSink:
         return _Conv("live", count, newest, changed=True)
 
     def add_forward_page(self, conversation: Conversation, page: list[RawMessage]) -> None:
+        """Append a page of new messages to the archive, in whole lines."""
         conv = self._load(conversation)
         if conv.phase != "live":
             raise ValueError(f"{conversation.key}: history is not complete yet")

@@ -91,7 +91,8 @@ class Sink(Protocol):
     crash interrupts.  A sink holds the archive's exclusive lock from its
     construction until :meth:`close`."""
 
-    def resume_point(self, conversation: Conversation) -> ResumePoint: ...
+    def resume_point(self, conversation: Conversation) -> ResumePoint:
+        """Where the archive of ``conversation`` stands."""
 
     def add_backfill_page(self, conversation: Conversation, page: list[RawMessage]) -> None:
         """A page from the backward walk: newest first, older than any before it."""

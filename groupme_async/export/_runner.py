@@ -56,23 +56,29 @@ class ExportSummary:
 
     @property
     def new_messages(self) -> int:
+        """Messages written by this run, in all conversations."""
         return sum(r.new_messages for r in self.results)
 
     @property
     def ok(self) -> bool:
+        """False when any conversation failed."""
         return all(r.status != "failed" for r in self.results)
 
 
 class ExportProgress(Protocol):
     """Receives progress events; the CLI draws them with rich."""
 
-    def discovered(self, conversations: Sequence[Conversation]) -> None: ...
+    def discovered(self, conversations: Sequence[Conversation]) -> None:
+        """The conversations this run will archive, in order."""
 
-    def started(self, conversation: Conversation, stored: int) -> None: ...
+    def started(self, conversation: Conversation, stored: int) -> None:
+        """Work on ``conversation`` began; ``stored`` messages were already archived."""
 
-    def advanced(self, conversation: Conversation, messages: int) -> None: ...
+    def advanced(self, conversation: Conversation, messages: int) -> None:
+        """A page of ``messages`` was written for ``conversation``."""
 
-    def finished(self, result: ConversationResult) -> None: ...
+    def finished(self, result: ConversationResult) -> None:
+        """A conversation is done (complete, interrupted or failed)."""
 
 
 class _NoProgress:

@@ -170,6 +170,7 @@ class SqliteSink:
         )
 
     def resume_point(self, conversation: Conversation) -> ResumePoint:
+        """Where the archive of ``conversation`` stands (its checkpoint row)."""
         with self._transaction():
             self._upsert(conversation)
         row = self._row(conversation)
@@ -244,6 +245,7 @@ class SqliteSink:
         return added
 
     def add_backfill_page(self, conversation: Conversation, page: list[RawMessage]) -> None:
+        """Store a page of the walk back with its checkpoint, in one transaction."""
         if not page:
             return
         with self._transaction():
@@ -256,6 +258,7 @@ class SqliteSink:
             )
 
     def finish_backfill(self, conversation: Conversation) -> None:
+        """History is complete: record it, so later runs walk forward."""
         with self._transaction():
             self._db.execute(
                 "UPDATE conversations SET phase = 'live', newest_id = top_id, cursor = NULL"
@@ -264,6 +267,7 @@ class SqliteSink:
             )
 
     def add_forward_page(self, conversation: Conversation, page: list[RawMessage]) -> None:
+        """Store a page of new messages with its checkpoint, in one transaction."""
         if not page:
             return
         with self._transaction():
@@ -274,7 +278,8 @@ class SqliteSink:
             )
 
     def done(self, conversation: Conversation) -> None:
-        pass  # every page was committed with its checkpoint already
+        """This run is finished with ``conversation`` (nothing to do: every
+        page was committed with its checkpoint already)."""
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db, self._disk, self.path)
