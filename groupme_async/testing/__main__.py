@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="generated messages kept per conversation for reuse (default: none)",
     )
+    serve.add_argument(
+        "--members-results-delay",
+        type=float,
+        default=1.0,
+        help="seconds a members/add answers 503 before its results are ready",
+    )
     endpoints = commands.add_parser("endpoints", help="list the endpoints FakeGroupMe implements")
     endpoints.add_argument(
         "--markdown", action="store_true", help="as the markdown list in the README"
@@ -83,6 +89,7 @@ async def serve(args: argparse.Namespace) -> None:
         faults=[f for f in args.faults.split(",") if f],
         slow_seconds=args.slow_seconds,
         cache_messages=args.cache_messages,
+        members_results_delay=args.members_results_delay,
     )
     config = uvicorn.Config(
         fake,
