@@ -343,6 +343,17 @@ def _consume(task: asyncio.Future[RawPage]) -> None:
 # --- page-numbered listings (/groups, /chats) -----------------------------------
 
 
+def _unseen(items: list[T], key: Callable[[T], Hashable], seen: set[Hashable]) -> list[T]:
+    """The items whose key is not in ``seen``, in order; their keys join it."""
+    fresh = []
+    for item in items:
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            fresh.append(item)
+    return fresh
+
+
 async def walk_pages(
     fetch: Callable[[int], Awaitable[list[T]]],
     key: Callable[[T], Hashable],
@@ -362,12 +373,7 @@ async def walk_pages(
         items = await fetch(page)
         if not items:
             return
-        fresh = []
-        for item in items:
-            k = key(item)
-            if k not in seen:
-                seen.add(k)
-                fresh.append(item)
+        fresh = _unseen(items, key, seen)
         if not fresh:
             raise ResponseDecodeError(
                 endpoint, f"page {page} repeated only items already seen: the server is not paging"
@@ -410,12 +416,7 @@ async def walk_time_cursor(
         items = await fetch(since)
         if not items:
             return
-        fresh = []
-        for item in items:
-            k = key(item)
-            if k not in seen:
-                seen.add(k)
-                fresh.append(item)
+        fresh = _unseen(items, key, seen)
         following = cursor(items[-1])
         if following is None:
             raise ResponseDecodeError(endpoint, "the last item has no time to continue from")
