@@ -23,8 +23,8 @@ from ..models import ApprovalResult, Member, MemberAddResult, NewMember, Pending
 from ._base import Resource
 
 #: Polling ``members/results``: GroupMe answers 503 until the adds are done
-#: (usually seconds).  The attempts are bounded by the call's deadline.
-POLL_ATTEMPTS = 1000
+#: (usually seconds).  The call's deadline bounds the polling, not a count.
+POLL_ATTEMPTS = 10**6
 POLL_BASE_DELAY = 0.5
 POLL_MAX_DELAY = 5.0
 
