@@ -173,8 +173,9 @@ def file_join_request(
     user = state.world.users.get(user_id)
     if record is None or user is None:
         raise KeyError(f"no group {group_id!r} or user {user_id!r}")
-    if record.member(user_id) is not None:
-        raise ValueError(f"user {user_id} is already in group {group_id}")
+    existing = record.memberships.get(user_id)
+    if existing is not None and existing.state in (ACTIVE, "exited_removed"):
+        raise ValueError(f"user {user_id} is already in group {group_id}, or banned from it")
     membership = _fresh(state, record, user, user.name, state.wall_now())
     membership.state = "pending"
     membership.reason = {
