@@ -20,7 +20,7 @@ from groupme_async import (
 )
 
 from . import api_examples as ex
-from .api_cases import WHERE, Call, check_call, sends_nothing
+from .api_cases import WHERE, Case, check_case, sends_nothing
 from .conftest import INVENTED, SleepRecorder, fail
 
 BOT_ID = ex.BOT["bot_id"]
@@ -32,7 +32,7 @@ def _bot(result: Any) -> bool:
 
 
 CALLS = [
-    Call(
+    Case(
         "POST /bots",
         lambda gm: gm.bots.create(
             ex.GROUP_ID,
@@ -56,7 +56,7 @@ CALLS = [
         response={"bot": ex.BOT},
         check=_bot,
     ),
-    Call(
+    Case(
         "POST /bots answered bare",
         lambda gm: gm.bots.create(ex.GROUP_ID, "Dice", dm_notification=True),
         "POST",
@@ -67,7 +67,7 @@ CALLS = [
         response=ex.BOT,
         check=_bot,
     ),
-    Call(
+    Case(
         "GET /bots",
         lambda gm: gm.bots.list(),
         "GET",
@@ -76,7 +76,7 @@ CALLS = [
         response=[ex.BOT, {**ex.BOT, "bot_id": "ffffffffffffffffffffffffff", "avatar_url": None}],
         check=lambda r: len(r) == 2 and _bot(r[0]) and r[1].avatar_url is None,
     ),
-    Call(
+    Case(
         "POST /bots/update",
         lambda gm: gm.bots.update(BOT_ID, name="Dice 2", callback_url="https://example.com/2"),
         "POST",
@@ -86,7 +86,7 @@ CALLS = [
         response={"bot": {**ex.BOT, "name": "Dice 2"}},
         check=lambda r: isinstance(r, Bot) and r.name == "Dice 2",
     ),
-    Call(
+    Case(
         "POST /bots/destroy",
         lambda gm: gm.bots.destroy(BOT_ID),
         "POST",
@@ -94,7 +94,7 @@ CALLS = [
         "/bots/destroy",
         body={"bot_id": BOT_ID},
     ),
-    Call(
+    Case(
         "POST /bots/post",
         lambda gm: gm.bots.post(
             BOT_ID, "Rolled a 6", attachments=[ImageAttachment(url="https://i.groupme.com/1")]
@@ -114,8 +114,8 @@ CALLS = [
 
 @pytest.mark.parametrize("where", WHERE)
 @pytest.mark.parametrize("case", CALLS, ids=[c.name for c in CALLS])
-async def test_call(case: Call, where: str, make_client: Callable[..., AsyncGroupMe]) -> None:
-    await check_call(case, where, make_client)
+async def test_call(case: Case, where: str, make_client: Callable[..., AsyncGroupMe]) -> None:
+    await check_case(case, where, make_client)
 
 
 def recorded_202() -> httpx.Response:

@@ -21,7 +21,7 @@ from groupme_async import (
 )
 
 from . import api_examples as ex
-from .api_cases import WHERE, Call, check_call, sends_nothing
+from .api_cases import WHERE, Case, check_case, sends_nothing
 from .conftest import TOKEN, ok
 
 CONTACTS = "https://api.groupme.com/v4/relationships"
@@ -161,7 +161,7 @@ async def test_every_contact_once_in_order(
 
 
 CALLS = [
-    Call(
+    Case(
         "POST v4 /relationships/create",
         lambda gm: gm.contacts.create("30000002", "njLqSwBU"),
         "POST",
@@ -171,7 +171,7 @@ CALLS = [
         status=201,
         response={},
     ),
-    Call(
+    Case(
         "DELETE v4 /relationships/:user_id",
         lambda gm: gm.contacts.delete("30000002"),
         "DELETE",
@@ -179,7 +179,7 @@ CALLS = [
         "/relationships/30000002",
         status=202,
     ),
-    Call(
+    Case(
         "GET v2 /users/:user_id",
         lambda gm: gm.users.get("30000002", include_shared_groups=True),
         "GET",
@@ -203,7 +203,7 @@ CALLS = [
             and r.relationship is None
         ),
     ),
-    Call(
+    Case(
         "GET v2 /users/:user_id without shared groups",
         lambda gm: gm.users.get("30000002"),
         "GET",
@@ -213,7 +213,7 @@ CALLS = [
         response={**ex.USER_DETAILS, "shared_groups": None},
         check=lambda r: r.shared_groups == (),
     ),
-    Call(
+    Case(
         "DELETE /chats/:chat_id",
         lambda gm: gm.chats.delete("12345+67890"),
         "DELETE",
@@ -225,8 +225,8 @@ CALLS = [
 
 @pytest.mark.parametrize("where", WHERE)
 @pytest.mark.parametrize("case", CALLS, ids=[c.name for c in CALLS])
-async def test_call(case: Call, where: str, make_client: Callable[..., AsyncGroupMe]) -> None:
-    await check_call(case, where, make_client)
+async def test_call(case: Case, where: str, make_client: Callable[..., AsyncGroupMe]) -> None:
+    await check_case(case, where, make_client)
 
 
 async def test_contacts_on_base_url(make_client: Callable[..., AsyncGroupMe]) -> None:

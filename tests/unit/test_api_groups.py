@@ -17,7 +17,7 @@ from groupme_async import (
 )
 
 from . import api_examples as ex
-from .api_cases import WHERE, Call, check_call, sends_nothing
+from .api_cases import WHERE, Case, check_case, sends_nothing
 from .seed_examples import GROUP
 
 GID = ex.GROUP_ID
@@ -28,7 +28,7 @@ def _group(result: Any) -> bool:
 
 
 CALLS = [
-    Call(
+    Case(
         "GET /groups/former",
         lambda gm: gm.groups.former(),
         "GET",
@@ -37,7 +37,7 @@ CALLS = [
         response=[GROUP],
         check=lambda r: len(r) == 1 and _group(r[0]),
     ),
-    Call(
+    Case(
         "GET /memberships/states",
         lambda gm: gm.groups.memberships_states(),
         "GET",
@@ -55,7 +55,7 @@ CALLS = [
             and all(isinstance(s, GroupMembershipState) for s in r)
         ),
     ),
-    Call(
+    Case(
         "POST /groups",
         lambda gm: gm.groups.create(
             "Family", description="Coolest Family Ever", image_url="https://i.groupme.com/1"
@@ -73,7 +73,7 @@ CALLS = [
         response=GROUP,
         check=_group,
     ),
-    Call(
+    Case(
         "POST /groups shared",
         lambda gm: gm.groups.create("Family", share=True),
         "POST",
@@ -84,7 +84,7 @@ CALLS = [
         response=GROUP,
         check=_group,
     ),
-    Call(
+    Case(
         "POST /groups/:id/update",
         lambda gm: gm.groups.update(
             GID, name="Kin", description="", share=True, office_mode=False, requires_approval=True
@@ -102,14 +102,14 @@ CALLS = [
         response=GROUP,
         check=_group,
     ),
-    Call(
+    Case(
         "POST /groups/:id/destroy",
         lambda gm: gm.groups.destroy(GID),
         "POST",
         "v3",
         f"/groups/{GID}/destroy",
     ),
-    Call(
+    Case(
         "POST /groups/:id/join/:share_token",
         lambda gm: gm.groups.join(GID, "Sh4re-T_k"),
         "POST",
@@ -118,7 +118,7 @@ CALLS = [
         response={"group": GROUP},
         check=_group,
     ),
-    Call(
+    Case(
         "POST /groups/join",
         lambda gm: gm.groups.rejoin(GID),
         "POST",
@@ -128,7 +128,7 @@ CALLS = [
         response=GROUP,
         check=_group,
     ),
-    Call(
+    Case(
         "POST /groups/change_owners",
         lambda gm: gm.groups.change_owners(
             [(GID, "30000002"), ("7654321", "30000003"), ("7654322", "30000004")]
@@ -150,7 +150,7 @@ CALLS = [
             and r[1].reason == "you do not own the group"
         ),
     ),
-    Call(
+    Case(
         "POST v2 /groups/:id/memberships/mute",
         lambda gm: gm.groups.mute(GID, 60),
         "POST",
@@ -165,7 +165,7 @@ CALLS = [
             and r.updated_at == datetime.fromtimestamp(1748664739, UTC)
         ),
     ),
-    Call(
+    Case(
         "POST v2 /groups/:id/memberships/mute until unmuted",
         lambda gm: gm.groups.mute(GID),
         "POST",
@@ -175,7 +175,7 @@ CALLS = [
         response=ex.MUTE_V2,
         check=lambda r: isinstance(r, MyMembership),
     ),
-    Call(
+    Case(
         "POST v2 /groups/:id/memberships/unmute",
         lambda gm: gm.groups.unmute(GID),
         "POST",
@@ -184,7 +184,7 @@ CALLS = [
         response=ex.UNMUTE_V2,
         check=lambda r: r.state == "active" and r.muted_until is None,
     ),
-    Call(
+    Case(
         "POST /groups/:id/memberships/mute_all",
         lambda gm: gm.groups.mute_all(GID, 5),
         "POST",
@@ -194,7 +194,7 @@ CALLS = [
         response=ex.MUTE_V3,
         check=lambda r: r.muted is True and r.muted_until == 1748668339 and r.id == "1080225494",
     ),
-    Call(
+    Case(
         "POST /groups/:id/memberships/unmute_all",
         lambda gm: gm.groups.unmute_all(GID),
         "POST",
@@ -208,8 +208,8 @@ CALLS = [
 
 @pytest.mark.parametrize("where", WHERE)
 @pytest.mark.parametrize("case", CALLS, ids=[c.name for c in CALLS])
-async def test_call(case: Call, where: str, make_client: Callable[..., AsyncGroupMe]) -> None:
-    await check_call(case, where, make_client)
+async def test_call(case: Case, where: str, make_client: Callable[..., AsyncGroupMe]) -> None:
+    await check_case(case, where, make_client)
 
 
 @pytest.mark.parametrize(

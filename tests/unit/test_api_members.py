@@ -27,7 +27,7 @@ from groupme_async import (
 
 from ..clock import VirtualClock
 from . import api_examples as ex
-from .api_cases import WHERE, Call, check_call, sends_nothing
+from .api_cases import WHERE, Case, check_case, sends_nothing
 from .conftest import SleepRecorder, fail, ok
 
 GID = ex.GROUP_ID
@@ -36,7 +36,7 @@ ADD = f"{V3}/groups/{GID}/members/add"
 RESULTS = f"{V3}/groups/{GID}/members/results/f392a4802e01013e"
 
 CALLS = [
-    Call(
+    Case(
         "GET /groups/:id/members",
         lambda gm: gm.members.list(GID),
         "GET",
@@ -50,7 +50,7 @@ CALLS = [
             and all(isinstance(m, Member) for m in r)
         ),
     ),
-    Call(
+    Case(
         "GET /groups/:id/members inactive",
         lambda gm: gm.members.list(GID, filter="inactive"),
         "GET",
@@ -60,21 +60,21 @@ CALLS = [
         response={"memberships": []},
         check=lambda r: r == [],
     ),
-    Call(
+    Case(
         "POST /groups/:id/members/:membership_id/remove",
         lambda gm: gm.members.remove(GID, "24681012"),
         "POST",
         "v3",
         f"/groups/{GID}/members/24681012/remove",
     ),
-    Call(
+    Case(
         "POST v2 /groups/:id/memberships/:membership_id/destroy",
         lambda gm: gm.members.ban(GID, "24681012"),
         "POST",
         "v2",
         f"/groups/{GID}/memberships/24681012/destroy",
     ),
-    Call(
+    Case(
         "GET /groups/:id/pending_memberships",
         lambda gm: gm.members.pending(GID),
         "GET",
@@ -88,7 +88,7 @@ CALLS = [
             and r[0].reason["answer"]["response"] == "Board games!"
         ),
     ),
-    Call(
+    Case(
         "POST /groups/:id/members/:membership_id/approval approve",
         lambda gm: gm.members.approve(GID, "1075936468"),
         "POST",
@@ -98,7 +98,7 @@ CALLS = [
         response=ex.APPROVED,
         check=lambda r: r == ApprovalResult(membership_id="1075936468", state="active"),
     ),
-    Call(
+    Case(
         "POST /groups/:id/members/:membership_id/approval deny",
         lambda gm: gm.members.deny(GID, "1075936468"),
         "POST",
@@ -108,7 +108,7 @@ CALLS = [
         response=ex.DENIED,
         check=lambda r: r.state == "denied",
     ),
-    Call(
+    Case(
         "POST /groups/:id/memberships/update",
         lambda gm: gm.members.update_nickname(GID, "Captain Ada"),
         "POST",
@@ -123,8 +123,8 @@ CALLS = [
 
 @pytest.mark.parametrize("where", WHERE)
 @pytest.mark.parametrize("case", CALLS, ids=[c.name for c in CALLS])
-async def test_call(case: Call, where: str, make_client: Callable[..., AsyncGroupMe]) -> None:
-    await check_call(case, where, make_client)
+async def test_call(case: Case, where: str, make_client: Callable[..., AsyncGroupMe]) -> None:
+    await check_case(case, where, make_client)
 
 
 PEOPLE = [
