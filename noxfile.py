@@ -15,11 +15,18 @@ nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).resolve().parent
 
+#: The GroupyAPI release the benchmarks and the wire-format test use.
+GROUPY_PIN = "GroupyAPI==0.10.3"
+
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """The test suite (unit, integration against FakeGroupMe, properties)."""
     session.install("-e", ".[test]")
+    # GroupyAPI pins requests~=2.20.0: installed beside the current requests
+    # without its dependencies, as the benchmarks do, for the wire-format test
+    # that drives GroupyAPI against FakeGroupMe.
+    session.install("--no-deps", GROUPY_PIN)
     session.run("pytest", *session.posargs)
 
 

@@ -22,10 +22,13 @@ from ._requester import (
 from ._retry import RetryPolicy, check_seconds
 from .resources import (
     Blocks,
+    Bots,
     Chats,
+    Contacts,
     DirectMessages,
     GroupMessages,
     Groups,
+    Members,
     Messages,
     PinnedConversations,
     Users,
@@ -140,12 +143,18 @@ class AsyncGroupMe(AsyncClosing):
         self.group_messages = GroupMessages(r)
         """Group messages (``/groups/:id/messages``)."""
         self.groups = Groups(r)
-        """Groups (``/groups``)."""
+        """Groups (``/groups``): list, create, update, join, leave, mute."""
         self.messages = Messages(r)
         """Single-message operations (delete)."""
         self.blocks = Blocks(r)
         """Blocks (``/blocks``)."""
         # groups beyond the seeds, members, users, contacts, bots
+        self.members = Members(r)
+        """Group members (``/groups/:id/members``, join requests, nicknames)."""
+        self.contacts = Contacts(r)
+        """Your contact book (v4 ``/relationships``)."""
+        self.bots = Bots(r)
+        """Bots (``/bots``): post into one group; cannot read history."""
 
         # messages beyond the seeds, polls, events, subgroups, gallery
 

@@ -22,24 +22,32 @@ from cattrs.cols import (
 from ._ids import chat_id
 from .errors import ResponseDecodeError
 from .models import (
+    ApprovalResult,
     Attachment,
     Block,
+    Bot,
     Chat,
     ChatUser,
+    Contact,
     EmojiAttachment,
     EventAttachment,
     FileAttachment,
     Group,
+    GroupMembershipState,
     ImageAttachment,
     LocationAttachment,
     Member,
     MentionsAttachment,
     Message,
+    MyMembership,
+    OwnerChangeResult,
+    PendingMember,
     PollAttachment,
     Profile,
     Reaction,
     ReadReceipt,
     ReplyAttachment,
+    SharedGroup,
     SplitAttachment,
     UnknownAttachment,
     User,
@@ -182,6 +190,16 @@ ID_FIELDS: dict[type[Any], tuple[str, ...]] = {
     Member: ("id", "user_id"),
     Block: ("user_id", "blocked_user_id"),
     ReadReceipt: ("chat_id", "message_id"),
+    # groups beyond the seeds, members, users, contacts, bots (issue 12)
+    GroupMembershipState: ("group_id",),
+    OwnerChangeResult: ("group_id", "owner_id"),
+    MyMembership: ("id", "user_id"),
+    PendingMember: ("id", "user_id"),
+    ApprovalResult: ("membership_id",),
+    SharedGroup: ("group_id",),
+    Contact: ("id", "user_id"),
+    # A bot id is hex, not digits, and only ever travels in a JSON body.
+    Bot: ("group_id",),
 }
 
 

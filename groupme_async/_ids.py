@@ -8,6 +8,7 @@ built, so no caller string can change which endpoint is called.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _DIGITS = re.compile(r"[0-9]{1,40}")
 _CHAT_ID = re.compile(r"([0-9]{1,40})\+([0-9]{1,40})")
@@ -49,10 +50,37 @@ def id_key(message_id: str) -> int:
     return int(message_id) if message_id.isascii() and message_id.isdigit() else -1
 
 
+# Tokens GroupMe issues that are not digits.  Letters, digits and at most
+# "-" / "_": never "/", ".", "%" or NUL, so none can leave its path segment.
+_SHARE_TOKEN = re.compile(r"[0-9A-Za-z_-]{1,64}")
+_RESULTS_ID = re.compile(r"[0-9A-Za-z-]{1,64}")
+_BOT_ID = re.compile(r"[0-9A-Za-z]{1,64}")
+
+
+def _token_check(pattern: re.Pattern[str], what: str) -> Callable[[object, str], str]:
+    def check(value: object, name: str) -> str:
+        if isinstance(value, str) and pattern.fullmatch(value):
+            return value
+        raise ValueError(f"{name} must be {what}, got {value!r}")
+
+    return check
+
+
+#: A group's share token (the last segment of its share URL).
+check_share_token = _token_check(_SHARE_TOKEN, "a share token (letters, digits, - or _)")
+#: The job id ``members/add`` answers with.
+check_results_id = _token_check(_RESULTS_ID, "a results id (letters, digits or -)")
+#: A bot id (GroupMe's are 26 hex digits); it travels in bodies, not paths.
+check_bot_id = _token_check(_BOT_ID, "a bot id (letters and digits)")
+
+
 #: Path placeholders that are not plain digit ids, and their checks.
 _PATH_RULES = {
     "chat_id": check_chat_id,
     "conversation_id": check_conversation_id,
+    # groups, members (issue 12)
+    "share_token": check_share_token,
+    "results_id": check_results_id,
 }
 
 

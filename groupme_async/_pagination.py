@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Hashable
+from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
 
 import attrs
@@ -331,6 +332,17 @@ def _consume(task: asyncio.Future[RawPage]) -> None:
 # --- page-numbered listings (/groups, /chats) -----------------------------------
 
 
+def _unseen(items: list[T], key: Callable[[T], Hashable], seen: set[Hashable]) -> list[T]:
+    """The items whose key is not in ``seen``, in order; their keys join it."""
+    fresh = []
+    for item in items:
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            fresh.append(item)
+    return fresh
+
+
 async def walk_pages(
     fetch: Callable[[int], Awaitable[list[T]]],
     key: Callable[[T], Hashable],
@@ -350,15 +362,58 @@ async def walk_pages(
         items = await fetch(page)
         if not items:
             return
-        fresh = []
-        for item in items:
-            k = key(item)
-            if k not in seen:
-                seen.add(k)
-                fresh.append(item)
+        fresh = _unseen(items, key, seen)
         if not fresh:
             raise ResponseDecodeError(
                 endpoint, f"page {page} repeated only items already seen: the server is not paging"
             )
         yield fresh
         page += 1
+
+
+# --- time-cursor listings (v4 /relationships) -------------------------------------
+
+
+def _cursor_time(value: str, endpoint: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ResponseDecodeError(endpoint, f"cursor {value[:40]!r} is not an ISO time") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+async def walk_time_cursor(
+    fetch: Callable[[str | None], Awaitable[list[T]]],
+    cursor: Callable[[T], str | None],
+    key: Callable[[T], Hashable],
+    *,
+    endpoint: str,
+) -> AsyncGenerator[list[T], None]:
+    """Yield every page of a listing continued by a time cursor (``since``).
+
+    Each request passes the ISO time of the last item received, exactly as
+    the server wrote it; the server picks the page size; an empty page ends
+    the walk.  Whether ``since`` is inclusive is not documented, so an item
+    seen before is dropped rather than yielded twice.  A page with nothing
+    new whose last item does not move the cursor forward would be asked for
+    forever: the walk ends with a ``ResponseDecodeError`` instead.
+    """
+    seen: set[Hashable] = set()
+    since: str | None = None
+    since_at: datetime | None = None
+    while True:
+        items = await fetch(since)
+        if not items:
+            return
+        fresh = _unseen(items, key, seen)
+        following = cursor(items[-1])
+        if following is None:
+            raise ResponseDecodeError(endpoint, "the last item has no time to continue from")
+        following_at = _cursor_time(following, endpoint)
+        if not fresh and since_at is not None and following_at <= since_at:
+            raise ResponseDecodeError(
+                endpoint, f"since={since} answered only items already seen: the cursor did not move"
+            )
+        if fresh:
+            yield fresh
+        since, since_at = following, following_at

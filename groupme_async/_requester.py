@@ -227,6 +227,7 @@ class Requester:
         log: AttemptLog | None = None,
         window: float | None = None,
         retry: RetryPolicy | None = None,
+        at_most_once: bool = False,
     ) -> T:
         """Call one endpoint and return its answer in the route's shape.
 
@@ -234,6 +235,9 @@ class Requester:
         first began (sends use the policy's ``send_window``).  ``log`` is
         filled with what the attempts did.  ``retry`` replaces the client's
         policy for this call (polling an answer that is not ready yet).
+        ``at_most_once``: the request has no idempotency key (a bot post), so
+        only attempts that certainly were not acted on are retried (a 420/429
+        refusal, a connection never made); a lost answer or a 5xx is raised.
         """
         bound = target if isinstance(target, Bound) else target.bind()
         route = bound.route
@@ -246,6 +250,7 @@ class Requester:
             log=log,
             window=window,
             retry=retry,
+            at_most_once=at_most_once,
         )
         return route.shape.decode(data, route.label)
 
@@ -260,6 +265,7 @@ class Requester:
         log: AttemptLog | None = None,
         window: float | None = None,
         retry: RetryPolicy | None = None,
+        at_most_once: bool = False,
     ) -> Any:
         """The retry loop: one logical request, its decoded ``response`` data."""
         retry = retry or self.settings.retry
@@ -272,8 +278,9 @@ class Requester:
             outcome = await self._attempt(method, url, label, params, json, deadline_at, retry)
             if not isinstance(outcome, GroupMeError):
                 return outcome
-            log.maybe_processed = log.maybe_processed or _maybe_processed(outcome)
-            if not _retryable(outcome):
+            processed = _maybe_processed(outcome)
+            log.maybe_processed = log.maybe_processed or processed
+            if not _retryable(outcome) or (at_most_once and processed):
                 raise outcome
             retry_after = outcome.retry_after if isinstance(outcome, APIError) else None
             delay = retry.delay(log.attempts, retry_after, rng=self._rng)

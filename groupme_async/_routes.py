@@ -22,14 +22,23 @@ from ._envelope import NO_CONTENT, expect_dict
 from ._ids import check_path_param
 from .errors import ResponseDecodeError
 from .models import (
+    ApprovalResult,
     Block,
+    Bot,
     Chat,
+    Contact,
     DirectoryMembership,
     Group,
+    GroupMembershipState,
+    Member,
+    MyMembership,
+    OwnerChangeResult,
+    PendingMember,
     Profile,
     ReadReceipt,
     ShareUrls,
     User,
+    UserDetails,
 )
 
 T = TypeVar("T")
@@ -183,6 +192,83 @@ BLOCKS_DELETE_VIA_POST = Route("POST", "v3", "/blocks/delete", Nothing())
 
 # --- groups beyond the seeds, members, users, contacts, bots (API.md) ----------------
 # (rows for gm.groups, gm.members, gm.users.get, gm.contacts, gm.chats.delete, gm.bots)
+
+
+@attrs.frozen
+class OneMaybeUnder(Generic[T]):
+    """One object under ``key`` when the answer wraps it, else the answer
+    itself: the bots endpoints have answered both ways."""
+
+    model: type[T]
+    key: str
+
+    def decode(self, data: Any, label: str) -> T:
+        if data is NO_CONTENT:
+            raise ResponseDecodeError(label, "the answer had no body")
+        obj = expect_dict(data, label)
+        return structure(obj.get(self.key, obj), self.model, label)
+
+
+@attrs.frozen
+class MembersByGuid:
+    """``{"members": [...]}`` of ``members/results``: each membership by the
+    ``guid`` of the request that made it."""
+
+    def decode(self, data: Any, label: str) -> dict[str, Member]:
+        items = expect_dict(data, label, "members")
+        if not isinstance(items, list):
+            raise ResponseDecodeError(label, "'members' is not a list")
+        found: dict[str, Member] = {}
+        for item in items:
+            guid = expect_dict(item, label).get("guid")
+            if not isinstance(guid, str):
+                raise ResponseDecodeError(label, "a membership without its guid")
+            found[guid] = structure(item, Member, label)
+        return found
+
+
+GROUPS_FORMER = Route("GET", "v3", "/groups/former", Many(Group))
+MEMBERSHIPS_STATES = Route("GET", "v3", "/memberships/states", Many(GroupMembershipState))
+GROUPS_CREATE = Route("POST", "v3", "/groups", One(Group))
+GROUPS_UPDATE = Route("POST", "v3", "/groups/{group_id}/update", One(Group))
+GROUPS_DESTROY = Route("POST", "v3", "/groups/{group_id}/destroy", Nothing())
+GROUPS_JOIN = Route("POST", "v3", "/groups/{group_id}/join/{share_token}", One(Group, "group"))
+GROUPS_REJOIN = Route("POST", "v3", "/groups/join", One(Group))
+GROUPS_CHANGE_OWNERS = Route(
+    "POST", "v3", "/groups/change_owners", Many(OwnerChangeResult, "results")
+)
+_MINE = One(MyMembership, "membership")
+GROUPS_MUTE = Route("POST", "v2", "/groups/{group_id}/memberships/mute", _MINE)
+GROUPS_UNMUTE = Route("POST", "v2", "/groups/{group_id}/memberships/unmute", _MINE)
+GROUPS_MUTE_ALL = Route("POST", "v3", "/groups/{group_id}/memberships/mute_all", _MINE)
+GROUPS_UNMUTE_ALL = Route("POST", "v3", "/groups/{group_id}/memberships/unmute_all", _MINE)
+
+MEMBERS_LIST = Route("GET", "v3", "/groups/{group_id}/members", Many(Member, "memberships"))
+MEMBERS_ADD = Route("POST", "v3", "/groups/{group_id}/members/add", One(str, "results_id"))
+MEMBERS_RESULTS = Route(
+    "GET", "v3", "/groups/{group_id}/members/results/{results_id}", MembersByGuid()
+)
+MEMBERS_REMOVE = Route("POST", "v3", "/groups/{group_id}/members/{membership_id}/remove", Nothing())
+MEMBERS_PENDING = Route("GET", "v3", "/groups/{group_id}/pending_memberships", Many(PendingMember))
+MEMBERS_APPROVAL = Route(
+    "POST", "v3", "/groups/{group_id}/members/{membership_id}/approval", One(ApprovalResult)
+)
+MEMBERS_BAN = Route(
+    "POST", "v2", "/groups/{group_id}/memberships/{membership_id}/destroy", Nothing()
+)
+MEMBERS_NICKNAME = Route("POST", "v3", "/groups/{group_id}/memberships/update", One(Member))
+
+USERS_GET = Route("GET", "v2", "/users/{user_id}", One(UserDetails))
+CONTACTS_LIST = Route("GET", "v4", "/relationships", Many(Contact))
+CONTACTS_CREATE = Route("POST", "v4", "/relationships/create", Nothing())
+CONTACTS_DELETE = Route("DELETE", "v4", "/relationships/{user_id}", Nothing())
+CHATS_DELETE = Route("DELETE", "v3", "/chats/{chat_id}", Nothing())
+
+BOTS_CREATE = Route("POST", "v3", "/bots", OneMaybeUnder(Bot, "bot"))
+BOTS_LIST = Route("GET", "v3", "/bots", Many(Bot))
+BOTS_UPDATE = Route("POST", "v3", "/bots/update", OneMaybeUnder(Bot, "bot"))
+BOTS_DESTROY = Route("POST", "v3", "/bots/destroy", Nothing())
+BOTS_POST = Route("POST", "v3", "/bots/post", Nothing())
 
 
 # --- messages beyond the seeds: show, edit, likes, pins; polls, events, topics, gallery --

@@ -17,6 +17,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "GroupMeError",
+    "MembersResultsExpiredError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -68,6 +69,12 @@ class PermissionDeniedError(APIError):
 
 class NotFoundError(APIError):
     """404: the path or the resource does not exist."""
+
+
+class MembersResultsExpiredError(NotFoundError):
+    """404 while fetching the results of ``gm.members.add``: GroupMe keeps
+    them for one hour only.  Whether the members were added is unknown; look
+    at the group's members instead of adding them again blindly."""
 
 
 class ConflictError(APIError):

@@ -14,6 +14,7 @@ seen twice (an edit, a push and a page) is one set member.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Union
@@ -49,31 +50,42 @@ class _Identified(_Model):
 
 
 __all__ = [
+    "ApprovalResult",
     "Attachment",
     "Block",
+    "Bot",
     "Chat",
     "ChatUser",
+    "Contact",
     "DirectoryMembership",
     "EmojiAttachment",
     "EventAttachment",
     "FileAttachment",
     "Group",
+    "GroupMembershipState",
     "GroupMessagesSummary",
     "ImageAttachment",
     "LocationAttachment",
     "Member",
+    "MemberAddResult",
     "MentionsAttachment",
     "Message",
     "MessagePage",
+    "MyMembership",
+    "NewMember",
+    "OwnerChangeResult",
+    "PendingMember",
     "PollAttachment",
     "Profile",
     "Reaction",
     "ReadReceipt",
     "ReplyAttachment",
     "ShareUrls",
+    "SharedGroup",
     "SplitAttachment",
     "UnknownAttachment",
     "User",
+    "UserDetails",
     "VideoAttachment",
 ]
 
@@ -436,6 +448,233 @@ class Group(_Identified):
 
 
 # --- groups beyond the seeds, members, users, contacts, bots (API.md) -----------------
+
+
+@attrs.frozen(kw_only=True)
+class GroupMembershipState(_Model):
+    """A group you have been in, and where you stand (``GET /memberships/states``)."""
+
+    group_id: str
+    state: str
+    """``active``, ``exited`` (you left), ``removed`` (you were removed) or
+    ``exited_removed`` (you left and may not come back)."""
+
+
+_OWNER_CHANGE_REASONS = {
+    200: "the group has its new owner",
+    400: "that user already owns the group",
+    403: "you do not own the group",
+    404: "the group or the user was not found, or the user is not a member",
+    405: "a field was missing or not an id",
+}
+
+
+@attrs.frozen(kw_only=True)
+class OwnerChangeResult(_Model):
+    """What became of one request of ``gm.groups.change_owners``.
+
+    GroupMe answers each request with its own status code; a failed request
+    is a result with ``ok == False``, never an exception.
+    """
+
+    group_id: str
+    owner_id: str
+    status: int
+    """200 done, 400 already the owner, 403 you are not the owner, 404 group
+    or user not found (or not a member), 405 a field missing or not an id."""
+
+    @property
+    def ok(self) -> bool:
+        """The owner was changed."""
+        return self.status == 200
+
+    @property
+    def reason(self) -> str:
+        """What ``status`` means, in words."""
+        return _OWNER_CHANGE_REASONS.get(self.status, f"status {self.status}")
+
+
+@attrs.frozen(kw_only=True)
+class MyMembership(_Model):
+    """Your own membership of a group, as the mute and unmute calls answer it."""
+
+    id: str
+    """The membership id."""
+    user_id: str | None = None
+    nickname: str | None = None
+    avatar_url: str | None = None
+    state: str | None = None
+    """v2 answers: ``muted`` or ``active``."""
+    muted: bool | None = None
+    """v3 answers (``mute_all``): whether notifications are muted."""
+    muted_until: int | None = None
+    """Epoch seconds when the mute ends; ``253402300800`` (the year 10000)
+    for a mute without an end.  A number, not a datetime: no datetime
+    reaches that far on every platform."""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    autokicked: bool | None = None
+    has_sound_enabled: bool | None = None
+
+
+def _new_guid() -> str:
+    return str(uuid.uuid4())
+
+
+def _one_identifier(member: NewMember) -> None:
+    given = [
+        name for name in ("user_id", "phone_number", "email") if getattr(member, name) is not None
+    ]
+    if len(given) != 1:
+        raise ValueError(
+            f"give exactly one of user_id, phone_number, email for {member.nickname!r}, "
+            f"got {given or 'none'}"
+        )
+
+
+def _check_nickname(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not 1 <= len(value.strip()) <= 50 or len(value) > 50:
+        raise ValueError(f"{attribute.name} must be 1 to 50 characters, got {value!r}")
+
+
+def _check_optional_text(_: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ValueError(f"{attribute.name} must be a non-empty string or None, got {value!r}")
+
+
+def _check_user_id(_: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and not (
+        isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 40
+    ):
+        raise ValueError(f"user_id must be a GroupMe user id (digits), got {value!r}")
+
+
+def _check_guid(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not 1 <= len(value) <= 100 or not value.isprintable():
+        raise ValueError(f"guid must be 1 to 100 printable characters, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class NewMember(_Model):
+    """Someone to add with ``gm.members.add``: a nickname and exactly one of
+    ``user_id``, ``phone_number`` or ``email``.
+
+    Checked when made (a ``ValueError`` for a bad one), so a bad list is
+    refused before anything is sent.  ``guid`` ties the request to its
+    result; a fresh UUID is used when none is given.
+    """
+
+    nickname: str = attrs.field(validator=_check_nickname)
+    """The name the person will have in the group (1 to 50 characters)."""
+    user_id: str | None = attrs.field(default=None, validator=_check_user_id)
+    phone_number: str | None = attrs.field(default=None, validator=_check_optional_text)
+    email: str | None = attrs.field(default=None, validator=_check_optional_text)
+    guid: str = attrs.field(factory=_new_guid, validator=_check_guid)
+
+    def __attrs_post_init__(self) -> None:
+        _one_identifier(self)
+
+
+@attrs.frozen(kw_only=True)
+class MemberAddResult(_Model):
+    """What became of one :class:`NewMember` given to ``gm.members.add``."""
+
+    request: NewMember
+    member: Member | None = None
+    """The membership GroupMe made, or ``None``: GroupMe leaves out of its
+    results the people it did not add (unknown, blocked) and those it only
+    invited (by phone or email)."""
+
+    @property
+    def added(self) -> bool:
+        """GroupMe added this person."""
+        return self.member is not None
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class PendingMember(_Identified):
+    """A request to join a group that no admin has answered yet."""
+
+    id: str
+    """The membership id: what ``gm.members.approve`` and ``deny`` take."""
+    user_id: str
+    nickname: str | None = None
+    image_url: str | None = None
+    state: str | None = None
+    """``requested_pending``."""
+    timestamp: datetime | None = None
+    """When the request was made."""
+    reason: Mapping[str, Any] | None = None
+    """The join question and answer, kept as sent."""
+
+
+@attrs.frozen(kw_only=True)
+class ApprovalResult(_Model):
+    """The answer to ``gm.members.approve`` or ``deny``."""
+
+    membership_id: str
+    state: str
+    """``active`` when approved, ``denied`` when denied."""
+
+
+@attrs.frozen(kw_only=True)
+class SharedGroup(_Model):
+    """A group you share with another user (v2 ``GET /users/:id``)."""
+
+    group_id: str
+    group_name: str | None = None
+    group_avatar: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class UserDetails(_Model):
+    """Another user's public profile (v2 ``GET /users/:id``)."""
+
+    user: Profile
+    """Name, avatar, bio and photos (no email or phone number for others)."""
+    shared_groups: tuple[SharedGroup, ...] = ()
+    """The groups you both are in; empty unless asked for."""
+    relationship: Mapping[str, Any] | None = None
+    """Your contact-book relationship with them, kept as sent (``None`` when none)."""
+    major_codes: tuple[int, ...] = ()
+    graduation_year: str | None = None
+    campus_profile_visibility: str | None = None
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Contact(_Identified):
+    """Someone in your contact book (v4 ``GET /relationships``)."""
+
+    id: str
+    user_id: str
+    name: str | None = None
+    avatar_url: str | None = None
+    created_at: datetime | None = None
+    created_at_iso8601: str | None = None
+    """When the contact was made, to the microsecond, exactly as GroupMe
+    sent it: the cursor of the next page."""
+    updated_at: datetime | None = None
+    reason: int | None = None
+    """How the contact came to be (GroupMe's code)."""
+    hidden: bool | None = None
+    app_installed: bool | None = None
+    blocked: bool | None = None
+    """You blocked them (only listed with ``include_blocked=True``)."""
+
+
+@attrs.frozen(kw_only=True)
+class Bot(_Model):
+    """A bot: posts into one group; cannot read history or like messages."""
+
+    bot_id: str
+    """The bot's secret id: anyone who has it can post as the bot."""
+    group_id: str
+    name: str | None = None
+    group_name: str | None = None
+    avatar_url: str | None = None
+    callback_url: str | None = None
+    """Where GroupMe POSTs each new message of the group, if set."""
+    dm_notification: bool | None = None
 
 
 # --- messages beyond the seeds: likes, pins, leaderboard; polls, events, topics, gallery --

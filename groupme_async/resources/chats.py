@@ -6,7 +6,7 @@ import attrs
 
 from .._ids import chat_id
 from .._pagination import AsyncPaginator, identity, walk_pages
-from .._routes import CHATS_GET, CHATS_LIST, USERS_ME
+from .._routes import CHATS_DELETE, CHATS_GET, CHATS_LIST, USERS_ME
 from ..models import Chat
 from ._base import Resource, check_page
 
@@ -40,3 +40,7 @@ class Chats(Resource):
         bound = CHATS_GET.bind(chat_id=chat_id)
         chat = await self._r.call(bound)
         return chat if chat.id else attrs.evolve(chat, id=bound.path.rsplit("/", 1)[1])
+
+    async def delete(self, chat_id: str) -> None:
+        """Delete a DM chat (by :attr:`Chat.id`) from your chat list."""
+        await self._r.call(CHATS_DELETE.bind(chat_id=chat_id))

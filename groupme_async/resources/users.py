@@ -9,6 +9,7 @@ from typing import Any, Final, Literal
 from .._ids import check_id
 from .._routes import (
     USERS_DIRECTORY,
+    USERS_GET,
     USERS_MAJORS,
     USERS_ME,
     USERS_PROFILE,
@@ -17,7 +18,7 @@ from .._routes import (
     USERS_SMS_ON,
     USERS_UPDATE,
 )
-from ..models import DirectoryMembership, Profile, ShareUrls, User
+from ..models import DirectoryMembership, Profile, ShareUrls, User, UserDetails
 from ._base import Resource, check_id_list
 
 
@@ -146,3 +147,11 @@ class Users(Resource):
     async def disable_sms_mode(self) -> None:
         """Back to push notifications."""
         await self._r.call(USERS_SMS_OFF)
+
+    async def get(self, user_id: str, *, include_shared_groups: bool = False) -> UserDetails:
+        """Another user's public profile (v2 ``GET /users/:id``), with the
+        groups you share when ``include_shared_groups``."""
+        if not isinstance(include_shared_groups, bool):
+            raise ValueError("include_shared_groups must be True or False")
+        params = {"include_shared_groups": "true" if include_shared_groups else "false"}
+        return await self._r.call(USERS_GET.bind(user_id=user_id), params=params)

@@ -21,6 +21,7 @@ from ._asgi import IN_PROCESS_KEY, Receive, Scope, Send, abort, lifespan, read_b
 from ._data import ConversationKind, derive
 from ._endpoints import TABLE
 from ._http import HTTPError, Reply, Request, error, not_found
+from ._members import file_join_request
 from ._messages import store_message
 from ._routes import Match
 from ._state import FakeState
@@ -104,6 +105,8 @@ class FakeGroupMe:
     ``time.monotonic``) drives the rate limit and the 60 s ``source_guid``
     window, so tests need not sleep;
     ``sleep`` (default ``anyio.sleep``) is what the "slow" fault awaits.
+    ``members_results_delay`` is how long (on ``clock``) the results of a
+    ``members/add`` answer 503 before they are ready.
 
     The endpoints it implements are listed by
     :func:`~groupme_async.testing.implemented_endpoints`; any other answers
@@ -129,6 +132,7 @@ class FakeGroupMe:
         cache_messages: int = 0,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        members_results_delay: float = 1.0,
     ) -> None:
         unknown = sorted(set(faults) - set(ALL_FAULTS))
         if unknown:
@@ -139,6 +143,8 @@ class FakeGroupMe:
             raise ValueError("rate_limit must be a positive number of requests per second")
         if burst is not None and burst < 1:
             raise ValueError("burst must be at least 1")
+        if not members_results_delay >= 0:
+            raise ValueError("members_results_delay must be a number of seconds >= 0")
         self.seed = seed
         self._clock = clock or time.monotonic
         self._state = FakeState(
@@ -149,6 +155,7 @@ class FakeGroupMe:
             exact_counts=exact_counts,
             cache_messages=cache_messages,
             clock=self._clock,
+            members_results_delay=members_results_delay,
         )
         self._sleep = sleep or anyio.sleep
         self.rate_limit = rate_limit
@@ -233,6 +240,12 @@ class FakeGroupMe:
             self._state, store, sender, text, list(attachments), guid, self._clock()
         )
 
+    def request_to_join(self, group_id: str, user_id: str, answer: str | None = None) -> str:
+        """``user_id`` asks to join a group (as if by its share link, with
+        ``answer`` to the join question); returns the pending membership id
+        that ``/pending_memberships`` lists and ``/approval`` answers."""
+        return file_join_request(self._state, group_id, user_id, answer)
+
     def _store(self, kind: str, id: str) -> ConversationStore:
         state = self._state
         table = state.groups if kind == "group" else state.dms if kind == "direct" else None
@@ -280,15 +293,16 @@ class FakeGroupMe:
         )
         if token is None:
             token = query.get("token")
-        if token not in self._tokens:
-            await self._send(send, error(401, ["unauthorized"]))
-            return
-        if self.rate_limit is not None and not self._take_token(token):
-            await self._send(send, error(420, ["Enhance Your Calm"]))
-            return
         method: str = scope["method"]
         path: str = scope["path"]
         matched = TABLE.match(method, path)
+        public = matched is not None and not matched.route.needs_token
+        if token not in self._tokens and not public:
+            await self._send(send, error(401, ["unauthorized"]))
+            return
+        if self.rate_limit is not None and not self._take_token(token or ""):
+            await self._send(send, error(420, ["Enhance Your Calm"]))
+            return
         fault = self._draw_fault(matched)
         if fault is not None:
             self.stats.faults[fault] += 1

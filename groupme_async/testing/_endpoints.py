@@ -10,10 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import _blocks, _groups, _images, _messages, _users
+from . import _blocks, _bots, _contacts, _groups, _images, _members, _messages, _users
 from ._routes import RouteTable
 
-FAMILIES = (_groups, _messages, _users, _blocks, _images)
+FAMILIES = (
+    _groups,
+    _messages,
+    _users,
+    _blocks,
+    _images,
+    # groups beyond the seeds, members, bots, contacts (issue 12)
+    _members,
+    _bots,
+    _contacts,
+)
 
 TABLE = RouteTable(route for family in FAMILIES for route in family.ROUTES)
 

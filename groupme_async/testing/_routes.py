@@ -41,6 +41,10 @@ CAPTURES: dict[str, re.Pattern[str]] = {
     "message_id": DIGITS,
     "chat_id": CHAT_ID,
     "conversation_id": re.compile(f"{DIGITS.pattern}|{CHAT_ID.pattern}"),
+    # groups beyond the seeds, members, bots, contacts (issue 12)
+    "membership_id": DIGITS,
+    "results_id": re.compile(r"[0-9A-Za-z-]{1,64}"),
+    "share_token": re.compile(r"[0-9A-Za-z_-]{1,64}"),
 }
 
 _METHOD_ORDER = {name: n for n, name in enumerate(get_args(Method))}
@@ -57,6 +61,9 @@ class Route:
     handler: Handler = field(compare=False)
     sends_message: bool = False
     """A message send: the one kind of request the ``lost_after_commit`` fault hits."""
+    needs_token: bool = True
+    """False for the one endpoint GroupMe serves without an access token
+    (``/bots/post``: the bot id is the secret)."""
 
     def __post_init__(self) -> None:
         where = f"{self.method} {self.path}"

@@ -49,6 +49,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=0,
         help="generated messages kept per conversation for reuse (default: none)",
     )
+    parser.add_argument(
+        "--members-results-delay",
+        type=float,
+        default=1.0,
+        help="seconds a members/add answers 503 before its results are ready",
+    )
 
 
 def _fail(message: str) -> int:
@@ -112,6 +118,7 @@ def serve(args: argparse.Namespace) -> int:
             faults=[f for f in args.faults.split(",") if f],
             slow_seconds=args.slow_seconds,
             cache_messages=args.cache_messages,
+            members_results_delay=args.members_results_delay,
         )
     except ValueError as exc:
         return _fail(str(exc))

@@ -13,6 +13,7 @@ from typing import Any
 
 from ._data import ConversationSpec, User, derive
 from ._http import CHAT_ID, DIGITS, HTTPError, not_found
+from ._social import Bots, Contacts, Rosters
 from ._store import ConversationStore
 from ._world import World, build_world
 
@@ -30,6 +31,7 @@ class FakeState:
         exact_counts: bool,
         cache_messages: int,
         clock: Callable[[], float],
+        members_results_delay: float = 1.0,
     ) -> None:
         self.seed = seed
         self.world: World = build_world(
@@ -72,6 +74,14 @@ class FakeState:
         #: Blocked user id -> when "me" blocked them.
         self.blocks: dict[str, int] = {}
         self.pinned: list[str] = [s.chat_id for s in self.world.conversations[:1]]
+        # groups beyond the seeds, members, bots, contacts (issue 12)
+        self.rosters = Rosters.from_world(
+            [s for s in self.world.conversations if s.kind == "group"]
+        )
+        self.bots = Bots()
+        self.contacts = Contacts.from_world(seed, me, self.world.users, self.world.me_created_at)
+        #: Seconds before ``members/add`` results stop answering 503.
+        self.members_results_delay = members_results_delay
 
     @property
     def me_id(self) -> str:

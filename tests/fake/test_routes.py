@@ -99,6 +99,9 @@ async def test_every_listed_endpoint_is_served(fake: FakeGroupMe, http: httpx.As
         ":user_id": fake.me_id,
         ":conversation_id": gid,
         ":message_id": next(fake.messages("group", gid))["id"],
+        ":membership_id": "123456789",
+        ":results_id": "0f1e2d3c",
+        ":share_token": "AbC-12_x",
     }
     endpoints = implemented_endpoints()
     assert {(e.method, e.path) for e in endpoints} >= {

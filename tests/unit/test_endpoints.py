@@ -448,6 +448,12 @@ CASES = [
 @pytest.mark.parametrize("where", ["real hosts", "base_url"])
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 async def test_endpoint(case: Case, where: str, make_client: Callable[..., AsyncGroupMe]) -> None:
+    await check_case(case, where, make_client)
+
+
+async def check_case(case: Case, where: str, make_client: Callable[..., AsyncGroupMe]) -> None:
+    """``case.call`` sends exactly the request described, once, and ``case.check``
+    holds for what it returns (``where``: "real hosts" or "base_url")."""
     hosts = REAL if where == "real hosts" else LOCAL
     host, prefix = hosts[case.family]
     base_url = None if where == "real hosts" else "http://127.0.0.1:8000"

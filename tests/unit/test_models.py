@@ -13,19 +13,29 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from groupme_async import (
+    ApprovalResult,
     Block,
+    Bot,
     Chat,
+    Contact,
     DirectoryMembership,
     Group,
+    GroupMembershipState,
+    MemberAddResult,
     Message,
     MessagePage,
+    MyMembership,
+    OwnerChangeResult,
+    PendingMember,
     Profile,
     ReadReceipt,
     User,
+    UserDetails,
     models,
 )
 from groupme_async._convert import structure
 
+from . import api_examples as api
 from . import seed_examples as seeds
 
 DECODED: list[tuple[str, Any, type[Any]]] = [
@@ -44,6 +54,21 @@ DECODED: list[tuple[str, Any, type[Any]]] = [
     ("membership", seeds.MEMBERSHIP, DirectoryMembership),
     ("group page", seeds.GROUP_MESSAGES_INDEX, MessagePage),
     ("group", seeds.GROUP, Group),
+    # groups beyond the seeds, members, users, contacts, bots (issue 12)
+    ("membership state", api.MEMBERSHIP_STATES[1], GroupMembershipState),
+    ("owner change", api.OWNER_RESULTS["results"][0], OwnerChangeResult),
+    ("my membership v2", api.MUTE_V2["membership"], MyMembership),
+    ("my membership v3", api.MUTE_V3["membership"], MyMembership),
+    ("pending member", api.PENDING[0], PendingMember),
+    ("approval", api.APPROVED, ApprovalResult),
+    ("user details", api.USER_DETAILS, UserDetails),
+    ("contact", api.contact("30000002", "2022-07-22T21:46:11.637999Z", 1658526371), Contact),
+    ("bot", api.BOT, Bot),
+    (
+        "member add result",
+        {"request": {"nickname": "Mo", "user_id": "3", "guid": "g"}, "member": api.NICKNAME},
+        MemberAddResult,
+    ),
 ]
 
 

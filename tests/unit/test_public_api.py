@@ -29,6 +29,7 @@ EXPECTED = {
     "APITimeoutError",
     "ResponseDecodeError",
     "SendOutcomeUnknownError",
+    "MembersResultsExpiredError",
     # models
     "Attachment",
     "Block",
@@ -56,6 +57,18 @@ EXPECTED = {
     "UnknownAttachment",
     "User",
     "VideoAttachment",
+    # groups beyond the seeds, members, users, contacts, bots (issue 12)
+    "ApprovalResult",
+    "Bot",
+    "Contact",
+    "GroupMembershipState",
+    "MemberAddResult",
+    "MyMembership",
+    "NewMember",
+    "OwnerChangeResult",
+    "PendingMember",
+    "SharedGroup",
+    "UserDetails",
     "__version__",
 }
 
