@@ -54,7 +54,8 @@ class RateLimiter(Protocol):
     """Paces requests: pass one as ``AsyncGroupMe(rate_limiter=...)``.
 
     ``acquire()`` is awaited before every attempt (it may wait for a send
-    slot); ``report(status)`` is told each attempt's HTTP status, or ``None``
+    slot, but not past the call's deadline, nor a send's retry past its
+    window); ``report(status)`` is told each attempt's HTTP status, or ``None``
     when the attempt got no answer.  :class:`AdaptiveRateLimiter` is one.
     """
 
@@ -259,15 +260,37 @@ class Requester:
     ) -> Any:
         """The retry loop: one logical request, its decoded ``response`` data."""
         retry = self.settings.retry
+        limiter = self.settings.rate_limiter
         log = log if log is not None else AttemptLog()
-        started = self._clock()
-        deadline_at = started + retry.deadline
-        latest_start = math.inf if window is None else started + window
+        deadline_at = self._clock() + retry.deadline
+        # The window opens when the first attempt goes out (a wait for the
+        # rate limiter before it puts nothing on GroupMe).
+        latest_start = math.inf
+        last: GroupMeError | None = None
         while True:
+            if limiter is not None and not await self._acquire(limiter, deadline_at):
+                raise APITimeoutError(
+                    f"{label}: the call's {retry.deadline:g} s deadline passed "
+                    "while waiting for the rate limiter",
+                    sent=False,
+                )
+            begun = self._clock()
+            if last is None:
+                latest_start = math.inf if window is None else begun + window
+            elif begun > latest_start:
+                # The limiter held this retry past the window: made now, it
+                # could post a second copy of what an earlier attempt landed.
+                if limiter is not None:
+                    limiter.report(None)
+                raise last
             log.attempts += 1
-            outcome = await self._attempt(method, url, label, params, json, deadline_at)
+            # A retry's request must be on the wire by the window's end, not
+            # merely begun: its connect, pool and write waits are cut to that.
+            send_by = math.inf if last is None else latest_start
+            outcome = await self._attempt(method, url, label, params, json, deadline_at, send_by)
             if not isinstance(outcome, GroupMeError):
                 return outcome
+            last = outcome
             log.maybe_processed = log.maybe_processed or _maybe_processed(outcome)
             if not _retryable(outcome):
                 raise outcome
@@ -288,6 +311,12 @@ class Requester:
             )
             await self._sleep(delay)
 
+    async def _acquire(self, limiter: RateLimiter, deadline_at: float) -> bool:
+        """Wait for the limiter, but not past the deadline: ``False`` if it passed."""
+        with anyio.move_on_after(deadline_at - self._clock()) as scope:
+            await limiter.acquire()
+        return not scope.cancelled_caught
+
     async def _attempt(
         self,
         method: str,
@@ -296,33 +325,43 @@ class Requester:
         params: Params | None,
         json: Any,
         deadline_at: float,
+        send_by: float,
     ) -> Any:
         limiter = self.settings.rate_limiter
-        if limiter is not None:
-            await limiter.acquire()
         status: int | None = None
-        remaining = deadline_at - self._clock()
+        now = self._clock()
+        remaining = deadline_at - now
         try:
             if remaining <= 0:
-                raise _DeadlinePassed
+                raise _DeadlinePassed(sent=False)
+            timeout = min(self.settings.timeout, remaining)
+            sending = min(timeout, max(0.0, send_by - now))
             request = self.client.build_request(
                 method,
                 url,
                 params=params,
                 json=json,
                 headers={"X-Access-Token": self._token},
-                timeout=min(self.settings.timeout, remaining),
+                timeout=httpx.Timeout(timeout, connect=sending, write=sending, pool=sending),
             )
-            response = await self.client.send(request, stream=True)
-            try:
-                status = response.status_code
-                body = await self._read(response, label, deadline_at)
-            finally:
-                await response.aclose()
-        except _DeadlinePassed:
+            # httpx's timeouts bound each read, not the whole exchange: a
+            # server trickling its headers or body would never trip them.
+            # The deadline is enforced on the event loop's clock as well as
+            # checked on the injected one (they agree outside tests).
+            with anyio.move_on_after(remaining) as scope:
+                response = await self.client.send(request, stream=True)
+                try:
+                    status = response.status_code
+                    body = await self._read(response, label, deadline_at)
+                finally:
+                    with anyio.CancelScope(shield=True):
+                        await response.aclose()
+            if scope.cancelled_caught:
+                raise _DeadlinePassed(sent=True)
+        except _DeadlinePassed as exc:
             outcome: Any = APITimeoutError(
                 f"{label}: the call's {self.settings.retry.deadline:g} s deadline passed",
-                sent=status is not None,
+                sent=exc.sent,
             )
         except _TooLarge:
             outcome = ResponseDecodeError(
@@ -338,9 +377,9 @@ class Requester:
         except httpx.TransportError as exc:
             outcome = APIConnectionError(f"{label}: {exc.__class__.__name__}")
         else:
-            logger.debug("%s %s -> %d", method, response.request.url.path, status)
+            logger.debug("%s %s -> %d", method, response.request.url.path, response.status_code)
             outcome = _envelope.decode(
-                status, response.headers, body, endpoint=label, secret=self._token
+                response.status_code, response.headers, body, endpoint=label, secret=self._token
             )
         if limiter is not None:
             limiter.report(status)
@@ -361,8 +400,8 @@ class Requester:
         chunks: list[bytes] = []
         size = 0
         async for raw in response.aiter_raw():
-            if self._clock() > deadline_at:
-                raise _DeadlinePassed
+            if self._clock() >= deadline_at:
+                raise _DeadlinePassed(sent=True)
             data = inflate.feed(raw)
             size += len(data)
             if size > cap:
@@ -380,7 +419,10 @@ class Requester:
 
 
 class _DeadlinePassed(Exception):
-    pass
+    def __init__(self, *, sent: bool) -> None:
+        super().__init__()
+        self.sent = sent
+        """The request may have reached the server before the deadline came."""
 
 
 class _TooLarge(Exception):
