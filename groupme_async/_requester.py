@@ -449,12 +449,19 @@ class _Inflater:
         elif encoding == "deflate":
             self._z = zlib.decompressobj(32 + zlib.MAX_WBITS)
         else:
-            raise _BadEncoding(f"unsupported content-encoding {encoding!r}")
+            # Not echoed: a header is server text, and could be anything.
+            raise _BadEncoding("a content-encoding other than the gzip or deflate we accept")
 
     def feed(self, data: bytes) -> bytes:
         z = self._z
         if z is None:
             return data
+        if z.eof:
+            if data:
+                # zlib would keep it all in unused_data, uncounted: a tiny
+                # gzip member followed by gigabytes would fill memory.
+                raise _BadEncoding("data after the end of the compressed body")
+            return b""
         try:
             out = z.decompress(data, self._cap - self._out + 1)
         except zlib.error as exc:
@@ -463,6 +470,8 @@ class _Inflater:
         if z.unconsumed_tail:
             # Output stopped at the cap with input left: too large.
             raise _TooLarge
+        if z.unused_data:
+            raise _BadEncoding("data after the end of the compressed body")
         return out
 
     def flush(self) -> bytes:

@@ -158,3 +158,127 @@ def test_nothing_outlives_the_deadline_on_the_event_loop_clock(
     error, elapsed = trio.run(main, clock=trio.testing.MockClock(autojump_threshold=0))
     assert isinstance(error, APITimeoutError), error
     assert elapsed <= DEADLINE
+
+
+# --- 3. bodies read with a cap counted after decompression ---------------------------
+
+
+async def _peak_while(call: Callable[[], Awaitable[Any]]) -> tuple[GroupMeError, int]:
+    tracemalloc.start()
+    try:
+        with pytest.raises(GroupMeError) as info:
+            await call()
+        return info.value, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+class Meter:
+    """Counts what a streaming server produced before the client stopped it."""
+
+    def __init__(self) -> None:
+        self.raw = 0
+        """Bytes put on the wire."""
+        self.inflated = 0
+        """What they decompress to."""
+
+    async def identity(self, total: int, size: int = 64 * 1024) -> AsyncIterator[bytes]:
+        for _ in range(total // size):
+            chunk = bytes(size)  # a fresh object each time, as a socket gives
+            self.raw += len(chunk)
+            self.inflated += len(chunk)
+            yield chunk
+
+    async def compressed(self, wbits: int, total: int) -> AsyncIterator[bytes]:
+        """``total`` zeros, compressed: a few hundred KB per chunk on the wire,
+        inflating to 256 MiB each, never materialised on either side."""
+        z = zlib.compressobj(9, zlib.DEFLATED, wbits)
+        block = bytes(MiB)
+        first = z.compress(block) + z.flush(zlib.Z_FULL_FLUSH)
+        # After a full flush the compressor forgets what came before, so one
+        # MiB's worth of output can simply be repeated.
+        again = (z.compress(block) + z.flush(zlib.Z_FULL_FLUSH)) * 256
+        self.raw, self.inflated = len(first), MiB
+        yield first
+        while self.inflated < total:
+            self.raw += len(again)
+            self.inflated += 256 * MiB
+            yield again
+
+    async def tiny_gzip_then(self, junk: int) -> AsyncIterator[bytes]:
+        z = zlib.compressobj(9, zlib.DEFLATED, 31)
+        yield z.compress(b'{"response": {"id": "1"}, "meta": {"code": 200}}') + z.flush()
+        async for chunk in self.identity(junk, MiB):
+            yield chunk
+
+
+@pytest.mark.parametrize(
+    ("encoding", "make", "wire"),
+    [
+        # 200 MB as it is; the client stops reading just past the cap.
+        ("identity", lambda m: m.identity(200 * 10**6), CAP + 64 * 1024),
+        # 4 GiB of zeros, gzip or zlib: the first 260 KB chunk is enough.
+        ("gzip", lambda m: m.compressed(31, 4 * 2**30), MiB),
+        ("deflate", lambda m: m.compressed(15, 4 * 2**30), MiB),
+    ],
+)
+async def test_a_huge_body_is_cut_at_the_cap_with_bounded_memory(
+    encoding: str, make: Callable[[Meter], AsyncIterator[bytes]], wire: int
+) -> None:
+    clock = VirtualClock()
+    meter = Meter()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return streamed(200, make(meter), {"content-encoding": encoding})
+
+    async with client(handler, clock) as gm:
+        error, peak = await _peak_while(gm.users.me)
+    assert isinstance(error, ResponseDecodeError) and "max_response_bytes" in str(error)
+    assert peak < PEAK
+    assert meter.raw <= wire  # the client stopped reading at the cap
+
+
+async def test_a_tiny_gzip_body_followed_by_junk_is_refused_with_bounded_memory() -> None:
+    # zlib keeps whatever follows the end of a gzip member in `unused_data`,
+    # outside any count: all of it would be held in memory.
+    clock = VirtualClock()
+    meter = Meter()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return streamed(200, meter.tiny_gzip_then(128 * MiB), {"content-encoding": "gzip"})
+
+    async with client(handler, clock, retry=RetryPolicy(max_attempts=1)) as gm:
+        error, peak = await _peak_while(gm.users.me)
+    assert isinstance(error, APIConnectionError) and "after the end" in str(error)
+    assert peak < PEAK
+    assert meter.raw < CAP
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [
+        ("br", b"\x1b\x00\x00\x00" + bytes(1000)),
+        ("gzip", b"\x1f\x8b\x08\x00garbage" + bytes(1000)),
+        ("deflate", b"not zlib at all" + bytes(1000)),
+        ("gzip, gzip", b"\x1f\x8b"),
+        (TOKEN, b"{}"),  # a server echoing the token where the encoding goes
+    ],
+)
+async def test_a_body_in_an_encoding_we_cannot_read_is_a_connection_error(
+    encoding: str, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = VirtualClock()
+    requests = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal requests
+        requests += 1
+        return raw_stream(body, **{"content-encoding": encoding})
+
+    async with client(handler, clock) as gm:
+        with pytest.raises(APIConnectionError, match="decompressed") as info:
+            await gm.users.me()
+    # Retried like any body damaged in transit, then given up.
+    assert requests == RetryPolicy().max_attempts
+    texts = [str(info.value), repr(info.value), *(r.getMessage() for r in caplog.records)]
+    assert all(TOKEN.lower() not in text.lower() for text in texts)
