@@ -282,3 +282,63 @@ async def test_a_body_in_an_encoding_we_cannot_read_is_a_connection_error(
     assert requests == RetryPolicy().max_attempts
     texts = [str(info.value), repr(info.value), *(r.getMessage() for r in caplog.records)]
     assert all(TOKEN.lower() not in text.lower() for text in texts)
+
+
+# --- 4. JSON that is too deep, integers that are too wide ----------------------------
+
+DEEP = 100_000
+
+
+@pytest.mark.parametrize(
+    ("status", "error"), [(200, ResponseDecodeError), (400, BadRequestError), (503, ServerError)]
+)
+async def test_json_nested_100000_deep_is_a_decode_error_never_a_recursion_error(
+    status: int, error: type[GroupMeError]
+) -> None:
+    body = b'{"response": ' + b"[" * DEEP + b"]" * DEEP + b', "meta": {"code": 200}}'
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return raw_stream(body, status)
+
+    async with client(handler, VirtualClock()) as gm:
+        with pytest.raises(error) as info:
+            await gm.users.me()
+        with pytest.raises(error):
+            async for _ in gm.group_messages.iter("42"):
+                pass
+    if status >= 400:
+        assert info.value.errors == []  # type: ignore[attr-defined]
+
+
+def _message(mid: int | str) -> dict[str, Any]:
+    return {"id": mid, "created_at": 1_600_000_000, "user_id": "7", "text": "hi"}
+
+
+@pytest.mark.parametrize("wide", [2**64, 10**30, -(2**63) - 1])
+async def test_an_integer_wider_than_64_bits_keeps_every_digit(wide: int) -> None:
+    group = {**copy.deepcopy(seeds.GROUP), "id": wide, "group_id": wide}
+    ids = [abs(wide), abs(wide) - 1]
+    cursors: list[str | None] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/messages"):
+            cursors.append(request.url.params.get("before_id"))
+            if "before_id" in request.url.params:
+                return httpx.Response(304)
+            page = {"count": 2, "messages": [_message(i) for i in ids], "wide": wide}
+            return json_stream(page)
+        return json_stream([group])
+
+    async with client(handler, VirtualClock()) as gm:
+        if wide >= 0:
+            assert (await gm.groups.list())[0].id == str(wide)
+        else:  # a negative id is no id at all
+            with pytest.raises(ResponseDecodeError):
+                await gm.groups.list()
+        models = [m.id async for m in gm.group_messages.iter("42")]
+        raws = [m async for m in gm.group_messages.iter_raw("42")]
+    assert models == [str(i) for i in ids]
+    assert [r["id"] for r in raws] == ids
+    assert all(type(r["id"]) is int for r in raws)
+    # The cursor is the exact id, not a rounded float's digits.
+    assert cursors == [None, str(ids[1])] * 2
