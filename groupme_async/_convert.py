@@ -165,23 +165,27 @@ def _make_converter() -> cattrs.Converter:
     for cls in (*ATTACHMENT_TYPES.values(), UnknownAttachment):
         conv.register_unstructure_hook(cls, unstructure_attachment)
     conv.register_structure_hook(Message, _message_hook(conv, structure_attachment))
-    conv.register_structure_hook(Chat, _chat_hook(conv.get_structure_hook(Chat)))
+    # A generated hook binds its fields' hooks when it is made: each model's
+    # checked hook must exist before a model holding it (Group's members,
+    # Chat's other_user) is generated, or the nested ids go unchecked.
     for cls, fields in ID_FIELDS.items():
         conv.register_structure_hook(cls, _checked_ids(conv.get_structure_hook(cls), fields))
+    conv.register_structure_hook(Chat, _chat_hook(conv.get_structure_hook(Chat)))
     return conv
 
 
 #: Fields that later become URL path segments, query ids or file names: a
 #: server that sends ``../x`` or a NUL there gets a decode error, never a path.
+#: Models held by others come first (see ``_make_converter``).
 ID_FIELDS: dict[type[Any], tuple[str, ...]] = {
-    Group: ("id",),
     ChatUser: ("id",),
-    Chat: ("id",),
-    User: ("id",),
-    Profile: ("id",),
     Member: ("id", "user_id"),
     Block: ("user_id", "blocked_user_id"),
     ReadReceipt: ("chat_id", "message_id"),
+    User: ("id",),
+    Profile: ("id",),
+    Group: ("id",),
+    Chat: ("id",),
 }
 
 

@@ -342,3 +342,167 @@ async def test_an_integer_wider_than_64_bits_keeps_every_digit(wide: int) -> Non
     assert all(type(r["id"]) is int for r in raws)
     # The cursor is the exact id, not a rounded float's digits.
     assert cursors == [None, str(ids[1])] * 2
+
+
+# --- 5. walks that cannot loop -------------------------------------------------------
+
+#: A hostile server gives up after this many requests (answering "the end"),
+#: so a client that would loop fails its test instead of hanging it.
+PATIENCE = 50
+
+
+def _chat(other: int) -> dict[str, Any]:
+    chat = copy.deepcopy(seeds.CHATS_INDEX[0])
+    chat["other_user"]["id"] = other
+    chat["last_message"]["conversation_id"] = f"{other}+67890"
+    return chat
+
+
+@pytest.mark.parametrize(
+    ("path", "listing", "items"),
+    [
+        (
+            "/v3/groups",
+            lambda gm: gm.groups.iter(),
+            [{**seeds.GROUP, "id": str(i)} for i in (1, 2)],
+        ),
+        ("/v3/chats", lambda gm: gm.chats.iter(), [_chat(1), _chat(2)]),
+    ],
+)
+async def test_a_page_walk_against_a_server_that_ignores_page_ends(
+    path: str, listing: Callable[[AsyncGroupMe], Any], items: list[Any]
+) -> None:
+    pages: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == path
+        pages.append(request.url.params["page"])
+        return json_stream(items if len(pages) < PATIENCE else [])
+
+    async with client(handler, VirtualClock()) as gm:
+        with pytest.raises(ResponseDecodeError, match="not paging"):
+            async for _ in listing(gm):
+                pass
+    assert pages == ["1", "2"]
+
+
+def _page(ids: list[int]) -> httpx.Response:
+    return json_stream({"count": 99, "messages": [_message(str(i)) for i in ids]})
+
+
+MessageServer = Callable[[dict[str, str], int], httpx.Response]
+
+WALKS: dict[str, tuple[MessageServer, Callable[[AsyncGroupMe], Any]]] = {
+    # before_id ignored: the newest page, over and over.
+    "before-cursor-ignored": (
+        lambda params, n: _page([3, 2, 1]),
+        lambda gm: gm.group_messages.iter("42"),
+    ),
+    # A 200 with no messages in the middle of a walk back (the end is a 304).
+    "empty-200-mid-walk": (
+        lambda params, n: _page([] if "before_id" in params else [3, 2, 1]),
+        lambda gm: gm.group_messages.iter("42"),
+    ),
+    # after_id ignored: the same oldest page, over and over.
+    "after-cursor-ignored": (
+        lambda params, n: _page([1, 2, 3]),
+        lambda gm: gm.group_messages.iter("42", after_id="0"),
+    ),
+    "since-cursor-ignored": (
+        lambda params, n: _page([1, 2, 3]),
+        lambda gm: gm.group_messages.since("42", "0"),
+    ),
+    # The raw walk too.
+    "raw-before-cursor-ignored": (
+        lambda params, n: _page([3, 2, 1]),
+        lambda gm: gm.group_messages.iter_raw("42"),
+    ),
+}
+
+
+@pytest.mark.parametrize("walk", list(WALKS))
+async def test_a_message_walk_whose_cursor_does_not_move_ends(walk: str) -> None:
+    server, start = WALKS[walk]
+    requests: list[dict[str, str]] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(dict(request.url.params))
+        if len(requests) >= PATIENCE:
+            return httpx.Response(304)
+        return server(dict(request.url.params), len(requests))
+
+    got: list[Any] = []
+    async with client(handler, VirtualClock()) as gm:
+        with pytest.raises(ResponseDecodeError):
+            async for message in start(gm):
+                got.append(message)
+    assert len(got) == 3  # each message once, never a repeat
+    assert len(requests) <= 5  # the first page, then a few tries of the stuck one
+
+
+# --- 6. ids from the server, checked before they become a path or a file name ---------
+
+BAD_SERVER_IDS = ["../x", "1/2", "12\x00", "1 2", "-1", "1e3", "١٢", ""]
+
+
+@pytest.mark.parametrize("bad", [b for b in BAD_SERVER_IDS if b])
+async def test_a_group_id_that_is_not_an_id_is_refused(bad: str) -> None:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v3/groups":
+            return json_stream([{**seeds.GROUP, "id": bad}])
+        return json_stream(
+            {**seeds.GROUP, "members": [{**seeds.GROUP["members"][0], "user_id": bad}]}
+        )
+
+    async with client(handler, VirtualClock()) as gm:
+        with pytest.raises(ResponseDecodeError, match="not an id"):
+            await gm.groups.list()
+        with pytest.raises(ResponseDecodeError, match="not an id"):
+            async for _ in gm.groups.iter():
+                pass
+        with pytest.raises(ResponseDecodeError, match="not an id"):
+            await gm.groups.get("1")
+
+
+@pytest.mark.parametrize("bad", ["1/2", "../x", "12\x00"])
+@pytest.mark.parametrize("chat_id_from", ["conversation_id", "sender_id"])
+async def test_a_chat_whose_other_user_id_is_not_an_id_is_refused(
+    bad: str, chat_id_from: str
+) -> None:
+    # The export names a DM's file after other_user.id: it must be an id
+    # even when the chat's own id (from conversation_id) is a good one.
+    chat = copy.deepcopy(seeds.CHATS_INDEX[0])
+    chat["other_user"]["id"] = bad
+    if chat_id_from == "sender_id":
+        # Without a conversation_id, the chat id is built from these two.
+        del chat["last_message"]["conversation_id"]
+        chat["last_message"]["sender_id"] = bad
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return json_stream([chat])
+
+    async with client(handler, VirtualClock()) as gm:
+        with pytest.raises(ResponseDecodeError, match="not an id"):
+            await gm.chats.list()
+        with pytest.raises(ResponseDecodeError, match="not an id"):
+            async for _ in gm.chats.iter():
+                pass
+
+
+@pytest.mark.parametrize("bad", ["1/2", "../x", "12\x00", "1 ", "-1"])
+@pytest.mark.parametrize("raw", [False, True])
+async def test_a_message_id_that_is_not_an_id_never_becomes_a_cursor(bad: str, raw: bool) -> None:
+    requests: list[httpx.URL] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request.url)
+        if len(requests) > 1:
+            return httpx.Response(304)
+        return json_stream({"count": 3, "messages": [_message("9"), _message(bad)]})
+
+    async with client(handler, VirtualClock()) as gm:
+        walk = gm.group_messages.iter_raw("42") if raw else gm.group_messages.iter("42")
+        with pytest.raises(ResponseDecodeError):
+            async for _ in walk:
+                pass
+    assert len(requests) == 1  # no request ever carried it as before_id
