@@ -19,6 +19,7 @@ from cattrs.cols import (
     list_structure_factory,
 )
 
+from ._envelope import clean_text
 from ._ids import chat_id
 from .errors import ResponseDecodeError
 from .models import (
@@ -101,7 +102,11 @@ def _structure_datetime(value: Any, _: type) -> datetime:
     if isinstance(value, str):
         if value.isdigit():
             return _from_epoch(int(value))
-        parsed = datetime.fromisoformat(value)
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            # Its own message quotes the whole string, which is server text.
+            raise ValueError("not an ISO 8601 timestamp") from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise TypeError(f"expected a timestamp, got {type(value).__name__}")
 
@@ -205,7 +210,8 @@ def check_server_id(value: str | None, name: str) -> None:
         return
     if value.isascii() and (value.isdigit() or _is_chat_id(value)):
         return
-    raise ValueError(f"{name} is not an id: {value[:40]!r}")
+    # The value is not quoted: it is server text (it could even echo the token).
+    raise ValueError(f"{name} is not an id ({len(value)} characters, not digits)")
 
 
 def _is_chat_id(value: str) -> bool:
@@ -320,7 +326,7 @@ def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any])
         if message_id.__class__ is not str:
             message_id = _structure_str(message_id, str)
         if not (message_id.isascii() and message_id.isdigit()):
-            raise ValueError(f"message id is not an id: {message_id[:40]!r}")
+            raise ValueError(f"message id is not an id ({len(message_id)} characters)")
         return Message(
             id=message_id,
             created_at=_structure_datetime(d["created_at"], datetime),
@@ -359,7 +365,7 @@ def structure(data: Any, cls: type[T], endpoint: str) -> T:
     try:
         return converter.structure(data, cls)
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:
-        raise ResponseDecodeError(endpoint, f"not a valid {cls.__name__}: {exc!r}") from None
+        raise ResponseDecodeError(endpoint, _reason(cls, exc)) from None
 
 
 def structure_list(data: Any, cls: type[T], endpoint: str) -> list[T]:
@@ -370,7 +376,12 @@ def structure_list(data: Any, cls: type[T], endpoint: str) -> list[T]:
     try:
         return [hook(item, cls) for item in data if item is not None]
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:
-        raise ResponseDecodeError(endpoint, f"not a valid {cls.__name__}: {exc!r}") from None
+        raise ResponseDecodeError(endpoint, _reason(cls, exc)) from None
+
+
+def _reason(cls: type[Any], exc: Exception) -> str:
+    # Escaped and capped: a hook's message may still carry server text.
+    return f"not a valid {cls.__name__}: {clean_text(repr(exc))}"
 
 
 def unstructure(value: Any) -> dict[str, Any]:

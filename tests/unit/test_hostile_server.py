@@ -506,3 +506,72 @@ async def test_a_message_id_that_is_not_an_id_never_becomes_a_cursor(bad: str, r
             async for _ in walk:
                 pass
     assert len(requests) == 1  # no request ever carried it as before_id
+
+
+# --- 7. server text in exceptions and log records ------------------------------------
+
+FORGED = "ok\r\nERROR groupme_async: forged record\n\x1b[31mred\x1b[0m\x00\u2028"
+
+
+def _clean(text: str) -> bool:
+    return not any(c in text for c in "\r\n\x1b\x00\u2028") and TOKEN.lower() not in text.lower()
+
+
+async def test_server_error_text_is_escaped_capped_and_redacted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="groupme_async")
+    errors = [FORGED, f"your token is {TOKEN}!", "x" * 100_000, *[FORGED] * 50]
+    answers = [503, 503, 400]
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        status = answers.pop(0)
+        return json_stream(None, status, errors)
+
+    async with client(handler, VirtualClock()) as gm:
+        with pytest.raises(BadRequestError) as info:
+            await gm.users.me()
+    error = info.value
+    for text in [str(error), repr(error), *error.errors]:
+        assert _clean(text), text
+    assert "[REDACTED]" in str(error)
+    assert len(str(error)) < 5_000
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2  # the two 503s were retried and logged
+    for record in caplog.records:
+        assert _clean(record.getMessage()), record.getMessage()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("id", TOKEN),
+        ("id", FORGED + "1"),
+        ("created_at", TOKEN + "T00:00"),
+        ("created_at", FORGED + "x" * 100_000),
+    ],
+)
+async def test_decode_errors_do_not_copy_server_text(field: str, value: str) -> None:
+    group = {**copy.deepcopy(seeds.GROUP), field: value}
+    message = {**_message("5"), field: value}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/messages"):
+            return json_stream({"count": 1, "messages": [message]})
+        return json_stream(group)
+
+    async with client(handler, VirtualClock()) as gm:
+        failures: list[ResponseDecodeError] = []
+        for call in (gm.groups.get("1"), gm.group_messages.list("42"), _first(gm)):
+            with pytest.raises(ResponseDecodeError) as info:
+                await call
+            failures.append(info.value)
+    for error in failures:
+        for text in (str(error), repr(error)):
+            assert _clean(text) and len(text) < 1_000, text
+
+
+async def _first(gm: AsyncGroupMe) -> Any:
+    async for message in gm.group_messages.iter("42"):
+        return message
+    return None
