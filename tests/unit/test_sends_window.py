@@ -124,40 +124,54 @@ class Limiter:
         return None
 
 
-def make_fake(clock: VirtualClock, **kwargs: Any) -> FakeGroupMe:
-    return FakeGroupMe(
-        seed=7,
-        groups=1,
-        dm_chats=1,
-        messages_per_conversation=3,
-        clock=clock,
-        sleep=clock.sleep,
-        **kwargs,
-    )
+@attrs.define
+class Scene:
+    """A FakeGroupMe with one conversation of each kind, on a virtual clock."""
 
+    kind: Literal["group", "direct"] = "group"
+    clock: VirtualClock = attrs.Factory(VirtualClock)
+    fake_options: dict[str, Any] = attrs.Factory(dict)
+    fake: FakeGroupMe = attrs.field(init=False)
+    cid: str = attrs.field(init=False)
+    """The group id, or the other user's id."""
 
-def conversation(fake: FakeGroupMe, kind: str) -> str:
-    return next(c.id for c in fake.conversations() if c.kind == kind)
+    def __attrs_post_init__(self) -> None:
+        self.fake = FakeGroupMe(
+            seed=7,
+            groups=1,
+            dm_chats=1,
+            messages_per_conversation=3,
+            clock=self.clock,
+            sleep=self.clock.sleep,
+            **self.fake_options,
+        )
+        self.cid = next(c.id for c in self.fake.conversations() if c.kind == self.kind)
 
+    def client(
+        self, faults: list[Fault], *, hold: tuple[int, float] | None = None, **options: Any
+    ) -> tuple[AsyncGroupMe, Front]:
+        """A client whose send attempts meet ``faults``; ``hold``: the
+        (n-th acquire, seconds) a rate limiter holds."""
+        front = Front(self.fake, self.clock, faults)
+        if hold is not None:
+            options["rate_limiter"] = Limiter(self.clock, *hold)
+        gm = AsyncGroupMe(
+            self.fake.token,
+            base_url=FAKE_BASE_URL,
+            transport=front,
+            sleep=self.clock.sleep,
+            clock=self.clock,
+            rng=random.Random(0),
+            **options,
+        )
+        return gm, front
 
-def stored(fake: FakeGroupMe, kind: Literal["group", "direct"], cid: str, guid: str) -> int:
-    return sum(m["source_guid"] == guid for m in fake.messages(kind, cid))
+    async def send(self, gm: AsyncGroupMe, guid: str | None = None) -> Message:
+        resource = gm.group_messages if self.kind == "group" else gm.direct_messages
+        return await resource.send(self.cid, "hello", source_guid=guid)
 
-
-def scripted(
-    fake: FakeGroupMe, clock: VirtualClock, faults: list[Fault], **kwargs: Any
-) -> tuple[AsyncGroupMe, Front]:
-    front = Front(fake, clock, faults)
-    gm = AsyncGroupMe(
-        fake.token,
-        base_url=FAKE_BASE_URL,
-        transport=front,
-        sleep=clock.sleep,
-        clock=clock,
-        rng=random.Random(0),
-        **kwargs,
-    )
-    return gm, front
+    def stored(self, guid: str) -> int:
+        return sum(m["source_guid"] == guid for m in self.fake.messages(self.kind, self.cid))
 
 
 def within_window(front: Front) -> bool:
@@ -165,74 +179,62 @@ def within_window(front: Front) -> bool:
 
 
 async def test_two_30s_timeouts_and_a_retry_stay_inside_the_window() -> None:
-    clock = VirtualClock()
-    fake = make_fake(clock)
-    gid = conversation(fake, "group")
+    scene = Scene()
     faults = [Fault("timeout", stored=True, seconds=30), Fault("timeout", seconds=30)]
-    gm, front = scripted(fake, clock, faults)
+    gm, front = scene.client(faults)
     async with gm:
         with pytest.raises(SendOutcomeUnknownError) as info:
-            await gm.group_messages.send(gid, "hello", source_guid="g-30s")
+            await scene.send(gm, "g-30s")
         # A third attempt would start after 60 s, when GroupMe no longer
         # refuses the guid: the send stops and says it may have landed.
         assert len(front.starts) == 2 and within_window(front)
-        assert info.value.source_guid == "g-30s" and info.value.conversation_id == gid
-        found = await gm.group_messages.find_sent(gid, info.value.source_guid)
+        assert info.value.source_guid == "g-30s" and info.value.conversation_id == scene.cid
+        found = await gm.group_messages.find_sent(scene.cid, info.value.source_guid)
     assert found is not None and found.source_guid == "g-30s"
-    assert stored(fake, "group", gid, "g-30s") == 1
+    assert scene.stored("g-30s") == 1
 
 
-async def test_retry_after_45_is_slept_only_while_the_window_allows() -> None:
-    clock = VirtualClock()
-    fake = make_fake(clock)
-    gid = conversation(fake, "group")
+async def test_retry_after_45_is_slept_when_the_window_allows_it() -> None:
     # First attempt refused outright: waiting 45 s keeps the retry in the window.
-    gm, front = scripted(fake, clock, [Fault("420", seconds=45)])
+    scene = Scene()
+    gm, front = scene.client([Fault("420", seconds=45)])
     async with gm:
-        message = await gm.group_messages.send(gid, "hi", source_guid="g-45")
+        message = await scene.send(gm, "g-45")
     assert front.starts[1] - front.starts[0] == pytest.approx(45)
-    assert message.source_guid == "g-45" and stored(fake, "group", gid, "g-45") == 1
+    assert message.source_guid == "g-45" and scene.stored("g-45") == 1
+
+
+async def test_retry_after_45_is_not_slept_into_the_duplicate_window() -> None:
     # After a 30 s timeout that stored the message, 45 s more would cross it.
-    faults = [Fault("timeout", stored=True, seconds=30), Fault("420", seconds=45)]
-    gm, front = scripted(fake, clock, faults)
+    scene = Scene()
+    gm, front = scene.client([Fault("timeout", stored=True, seconds=30), Fault("420", seconds=45)])
     async with gm:
         with pytest.raises(SendOutcomeUnknownError) as info:
-            await gm.group_messages.send(gid, "hi", source_guid="g-45b")
+            await scene.send(gm, "g-45")
     assert len(front.starts) == 2 and within_window(front)
     assert isinstance(info.value.__cause__, RateLimitError)
-    assert stored(fake, "group", gid, "g-45b") == 1
+    assert scene.stored("g-45") == 1
 
 
 async def test_a_rate_limiter_holding_a_retry_past_the_window_cannot_post_twice() -> None:
     # The retry's backoff ends inside the window, but the limiter keeps the
     # attempt waiting 40 s more: sent then, it would land a second copy.
-    clock = VirtualClock()
-    fake = make_fake(clock)
-    gid = conversation(fake, "group")
-    gm, front = scripted(
-        fake,
-        clock,
-        [Fault("timeout", stored=True, seconds=30)],
-        rate_limiter=Limiter(clock, hold=2, seconds=40),
-    )
+    scene = Scene()
+    gm, front = scene.client([Fault("timeout", stored=True, seconds=30)], hold=(2, 40))
     async with gm:
         with pytest.raises(SendOutcomeUnknownError):
-            await gm.group_messages.send(gid, "hello", source_guid="g-held")
+            await scene.send(gm, "g-held")
     assert within_window(front)
-    assert stored(fake, "group", gid, "g-held") == 1
+    assert scene.stored("g-held") == 1
 
 
 async def test_a_limiter_wait_before_the_first_attempt_does_not_shrink_the_window() -> None:
     # The window opens when the first attempt goes out, not when send() was
     # called: a long wait for the first slot still leaves room for retries.
-    clock = VirtualClock()
-    fake = make_fake(clock)
-    gid = conversation(fake, "group")
-    gm, front = scripted(
-        fake, clock, [Fault("5xx", seconds=1)], rate_limiter=Limiter(clock, hold=1, seconds=55)
-    )
+    scene = Scene()
+    gm, front = scene.client([Fault("5xx", seconds=1)], hold=(1, 55))
     async with gm:
-        message = await gm.group_messages.send(gid, "hello", source_guid="g-late")
+        message = await scene.send(gm, "g-late")
     assert len(front.starts) == 2 and within_window(front)
     assert message.source_guid == "g-late"
 
@@ -241,48 +243,42 @@ async def test_a_slow_connect_late_in_the_window_cannot_deliver_after_it() -> No
     # The first copy is stored, its answer dribbles for 48 s and is lost.
     # The retry starts inside the window, but its connection takes 15 s: it
     # must be abandoned by the window's end, not delivered at 63 s.
-    clock = VirtualClock()
-    fake = make_fake(clock)
-    gid = conversation(fake, "group")
-    faults = [Fault("5xx", stored=True, seconds=48), Fault("ok", connect=15)]
-    gm, front = scripted(fake, clock, faults)
+    scene = Scene()
+    gm, front = scene.client([Fault("5xx", stored=True, seconds=48), Fault("ok", connect=15)])
     async with gm:
         with pytest.raises(SendOutcomeUnknownError):
-            await gm.group_messages.send(gid, "hello", source_guid="g-slow")
+            await scene.send(gm, "g-slow")
     assert len(front.starts) == 2 and within_window(front)
-    assert stored(fake, "group", gid, "g-slow") == 1
+    assert scene.stored("g-slow") == 1
 
 
 @pytest.mark.parametrize("kind", ["group", "direct"])
 async def test_a_send_whose_answer_is_lost_after_commit_is_found_by_find_sent(
     kind: Literal["group", "direct"],
 ) -> None:
-    clock = VirtualClock()
     # Every send stores the message and loses the answer; reads are untouched.
-    fake = make_fake(clock, fault_rate=1.0, faults=("lost_after_commit",))
-    cid = conversation(fake, kind)
-    async with fake.client(sleep=clock.sleep, clock=clock, rng=random.Random(0)) as gm:
+    scene = Scene(kind, fake_options={"fault_rate": 1.0, "faults": ("lost_after_commit",)})
+    clock = scene.clock
+    async with scene.fake.client(sleep=clock.sleep, clock=clock, rng=random.Random(0)) as gm:
         resource = gm.group_messages if kind == "group" else gm.direct_messages
         with pytest.raises(SendOutcomeUnknownError) as info:
-            await resource.send(cid, "hello")
-        assert info.value.conversation_id == cid
+            await scene.send(gm)
+        assert info.value.conversation_id == scene.cid
         found = await resource.find_sent(info.value.conversation_id, info.value.source_guid)
     assert isinstance(found, Message) and found.source_guid == info.value.source_guid
-    assert stored(fake, kind, cid, info.value.source_guid) == 1
-    assert fake.stats.faults["lost_after_commit"] == RetryPolicy().max_attempts
+    assert scene.stored(info.value.source_guid) == 1
+    assert scene.fake.stats.faults["lost_after_commit"] == RetryPolicy().max_attempts
 
 
 async def test_connect_errors_never_sent_anything_so_they_are_not_an_unknown_outcome() -> None:
-    clock = VirtualClock()
-    fake = make_fake(clock)
-    gid = conversation(fake, "group")
-    gm, front = scripted(fake, clock, [Fault("connect")] * 10)
+    scene = Scene()
+    gm, front = scene.client([Fault("connect")] * 10)
     async with gm:
         with pytest.raises(APIConnectionError) as info:
-            await gm.group_messages.send(gid, "hello", source_guid="g-refused")
+            await scene.send(gm, "g-refused")
         assert not isinstance(info.value, SendOutcomeUnknownError)
         assert info.value.sent is False
-        assert await gm.group_messages.find_sent(gid, "g-refused") is None
+        assert await gm.group_messages.find_sent(scene.cid, "g-refused") is None
     assert len(front.starts) == RetryPolicy().max_attempts
 
 
@@ -308,26 +304,28 @@ faults = st.one_of(
     attempts=st.integers(1, 8),
     window=st.sampled_from([5.0, 30.0, 50.0, 59.9]),
     kind=st.sampled_from(["group", "direct"]),
+    hold=st.none() | st.tuples(st.integers(1, 4), st.floats(0, 70)),
 )
 def test_every_send_is_stored_at_most_once_and_told_truthfully(
-    script: list[Fault], attempts: int, window: float, kind: Literal["group", "direct"]
+    script: list[Fault],
+    attempts: int,
+    window: float,
+    kind: Literal["group", "direct"],
+    hold: tuple[int, float] | None,
 ) -> None:
-    clock = VirtualClock()
-    fake = make_fake(clock)
-    cid = conversation(fake, kind)
+    scene = Scene(kind)
     policy = RetryPolicy(max_attempts=attempts, send_window=window)
-    gm, front = scripted(fake, clock, script, retry=policy)
+    gm, front = scene.client(script, retry=policy, hold=hold)
 
     async def main() -> Message | GroupMeError:
         async with gm:
-            resource = gm.group_messages if kind == "group" else gm.direct_messages
             try:
-                return await resource.send(cid, "hello", source_guid="the-guid")
+                return await scene.send(gm, "the-guid")
             except GroupMeError as exc:
                 return exc
 
     outcome = asyncio.run(main())
-    copies = stored(fake, kind, cid, "the-guid")
+    copies = scene.stored("the-guid")
     assert all(start - front.starts[0] <= window for start in front.starts)
     assert 1 <= len(front.starts) <= attempts
     assert copies <= 1
@@ -336,7 +334,7 @@ def test_every_send_is_stored_at_most_once_and_told_truthfully(
         assert outcome.source_guid == "the-guid" and copies == 1
     elif isinstance(outcome, SendOutcomeUnknownError):
         assert maybe
-        assert (outcome.source_guid, outcome.conversation_id) == ("the-guid", cid)
+        assert (outcome.source_guid, outcome.conversation_id) == ("the-guid", scene.cid)
     else:
         # Nothing may have landed: the error is the last attempt's own.
         assert not maybe and copies == 0
