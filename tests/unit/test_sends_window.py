@@ -28,6 +28,7 @@ from groupme_async import (
     GroupMeError,
     Message,
     RateLimitError,
+    ResponseDecodeError,
     RetryPolicy,
     SendOutcomeUnknownError,
 )
@@ -38,7 +39,7 @@ from .conftest import envelope
 
 WINDOW = 50.0  # RetryPolicy's default send_window
 
-Kind = Literal["ok", "timeout", "5xx", "420", "lost_after_commit", "connect"]
+Kind = Literal["ok", "timeout", "5xx", "420", "lost_after_commit", "connect", "garbled"]
 
 
 @attrs.frozen
@@ -61,10 +62,14 @@ class Front(httpx.AsyncBaseTransport):
     """FakeGroupMe behind a scripted network: send attempt ``n`` meets ``faults[n]``
     (``ok`` once they run out); everything else reaches the fake untouched."""
 
-    def __init__(self, fake: FakeGroupMe, clock: VirtualClock, faults: list[Fault]) -> None:
+    def __init__(
+        self, fake: FakeGroupMe, clock: VirtualClock, faults: list[Fault], reads: bool = True
+    ) -> None:
         self.inner = fake.transport()
         self.clock = clock
         self.faults = list(faults)
+        self.reads = reads
+        """Whether reads (find_sent's listing) get through at all."""
         self.starts: list[float] = []
         """When each send attempt reached the network."""
         self.met: list[Fault] = []
@@ -76,6 +81,8 @@ class Front(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.method != "POST":
+            if not self.reads:
+                raise httpx.ConnectError("connection refused", request=request)
             return await self._forward(request)
         self.starts.append(self.clock())
         fault = self.faults.pop(0) if self.faults else OK
@@ -100,6 +107,9 @@ class Front(httpx.AsyncBaseTransport):
             return await self._forward(request)
         if fault.stored:
             await self._forward(request)
+        if fault.kind == "garbled":
+            # A proxy mangles the 201: the message is posted, the answer unreadable.
+            return httpx.Response(201, content=b"<html>Created</html>")
         if fault.kind == "lost_after_commit":
             raise httpx.RemoteProtocolError("Server disconnected", request=request)
         await self.clock.sleep(fault.seconds)
@@ -148,11 +158,16 @@ class Scene:
         self.cid = next(c.id for c in self.fake.conversations() if c.kind == self.kind)
 
     def client(
-        self, faults: list[Fault], *, hold: tuple[int, float] | None = None, **options: Any
+        self,
+        faults: list[Fault],
+        *,
+        hold: tuple[int, float] | None = None,
+        reads: bool = True,
+        **options: Any,
     ) -> tuple[AsyncGroupMe, Front]:
         """A client whose send attempts meet ``faults``; ``hold``: the
         (n-th acquire, seconds) a rate limiter holds."""
-        front = Front(self.fake, self.clock, faults)
+        front = Front(self.fake, self.clock, faults, reads)
         if hold is not None:
             options["rate_limiter"] = Limiter(self.clock, *hold)
         gm = AsyncGroupMe(
@@ -282,10 +297,36 @@ async def test_connect_errors_never_sent_anything_so_they_are_not_an_unknown_out
     assert len(front.starts) == RetryPolicy().max_attempts
 
 
+async def test_a_posted_message_whose_answer_cannot_be_read_is_an_unknown_outcome() -> None:
+    # A 201 is a post, whatever its body: "could not decode" must not read
+    # as "not sent", or the caller sends it again.
+    scene = Scene()
+    gm, front = scene.client([Fault("garbled", stored=True)])
+    async with gm:
+        with pytest.raises(SendOutcomeUnknownError) as info:
+            await scene.send(gm, "g-garbled")
+        assert isinstance(info.value.__cause__, ResponseDecodeError)
+        found = await gm.group_messages.find_sent(scene.cid, "g-garbled")
+    assert found is not None and len(front.starts) == 1
+    assert scene.stored("g-garbled") == 1
+
+
+async def test_a_409_on_retry_whose_lookup_fails_is_an_unknown_outcome() -> None:
+    # The 409 proves an earlier attempt landed; failing to fetch it must not
+    # surface as a connection error that reads as "not sent".
+    scene = Scene()
+    gm, front = scene.client([Fault("lost_after_commit", stored=True)], reads=False)
+    async with gm:
+        with pytest.raises(SendOutcomeUnknownError) as info:
+            await scene.send(gm, "g-409")
+    assert isinstance(info.value.__cause__, APIConnectionError)
+    assert len(front.starts) == 2 and scene.stored("g-409") == 1
+
+
 # --- the property ------------------------------------------------------------------
 
 #: Faults after which the message may be on GroupMe, as far as the client can tell.
-MAYBE_LANDED = frozenset({"timeout", "5xx", "lost_after_commit"})
+MAYBE_LANDED = frozenset({"timeout", "5xx", "lost_after_commit", "garbled"})
 
 faults = st.one_of(
     st.builds(Fault, st.just("ok")),
@@ -295,6 +336,7 @@ faults = st.one_of(
     st.builds(Fault, st.just("5xx"), stored=st.booleans(), seconds=st.floats(0, 30)),
     st.builds(Fault, st.just("420"), seconds=st.integers(0, 59).map(float)),
     st.builds(Fault, st.just("ok"), connect=st.floats(0.1, 40)),
+    st.builds(Fault, st.just("garbled"), stored=st.booleans()),
 )
 
 
