@@ -7,7 +7,10 @@ rules below hold everywhere:
   configured GroupMe origin, and redirects are never followed (no redirect
   can carry it elsewhere);
 * one retry loop covers 420/429, 5xx, connection errors and timeouts, under
-  the policy's attempt count and its deadline for the whole call;
+  the policy's attempt count and its deadline for the whole call (rate
+  limiter waits and slow servers included);
+* a send's retry never starts, nor is still getting onto the wire, after
+  the send window that began with its first attempt;
 * bodies are read with a size cap counted after decompression, and decoded
   by the pure functions in ``_envelope``.
 """
@@ -54,9 +57,10 @@ class RateLimiter(Protocol):
     """Paces requests: pass one as ``AsyncGroupMe(rate_limiter=...)``.
 
     ``acquire()`` is awaited before every attempt (it may wait for a send
-    slot, but not past the call's deadline, nor a send's retry past its
-    window); ``report(status)`` is told each attempt's HTTP status, or ``None``
-    when the attempt got no answer.  :class:`AdaptiveRateLimiter` is one.
+    slot, but not past the call's deadline; a send's retry it holds past
+    the send window is abandoned); ``report(status)`` is told each
+    attempt's HTTP status, or ``None`` when the attempt got no answer.
+    :class:`AdaptiveRateLimiter` is one.
     """
 
     async def acquire(self) -> None:
