@@ -53,6 +53,8 @@ class Fault:
     seconds: float = 0.0
     connect: float = 0.0
     """Seconds the connection takes to open (bounded by the attempt's connect timeout)."""
+    body: bytes = b"<html>Created</html>"
+    """A garbled answer's body."""
 
 
 OK = Fault("ok")
@@ -109,7 +111,7 @@ class Front(httpx.AsyncBaseTransport):
             await self._forward(request)
         if fault.kind == "garbled":
             # A proxy mangles the 201: the message is posted, the answer unreadable.
-            return httpx.Response(201, content=b"<html>Created</html>")
+            return httpx.Response(201, content=fault.body)
         if fault.kind == "lost_after_commit":
             raise httpx.RemoteProtocolError("Server disconnected", request=request)
         await self.clock.sleep(fault.seconds)
@@ -297,15 +299,24 @@ async def test_connect_errors_never_sent_anything_so_they_are_not_an_unknown_out
     assert len(front.starts) == RetryPolicy().max_attempts
 
 
-async def test_a_posted_message_whose_answer_cannot_be_read_is_an_unknown_outcome() -> None:
+@pytest.mark.parametrize(
+    "body",
+    [b"<html>Created</html>", b"", b'{"response": {"msg": {}}, "meta": {"code": 201}}'],
+    ids=["html", "empty", "no-message"],
+)
+async def test_a_posted_message_whose_answer_cannot_be_read_is_an_unknown_outcome(
+    body: bytes,
+) -> None:
     # A 201 is a post, whatever its body: "could not decode" must not read
     # as "not sent", or the caller sends it again.
     scene = Scene()
-    gm, front = scene.client([Fault("garbled", stored=True)])
+    gm, front = scene.client([Fault("garbled", stored=True, body=body)])
     async with gm:
         with pytest.raises(SendOutcomeUnknownError) as info:
             await scene.send(gm, "g-garbled")
-        assert isinstance(info.value.__cause__, ResponseDecodeError)
+        cause = info.value.__cause__
+        assert isinstance(cause, ResponseDecodeError)
+        assert cause.endpoint == "POST /groups/:group_id/messages"
         found = await gm.group_messages.find_sent(scene.cid, "g-garbled")
     assert found is not None and len(front.starts) == 1
     assert scene.stored("g-garbled") == 1
