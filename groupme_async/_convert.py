@@ -19,6 +19,7 @@ from cattrs.cols import (
     list_structure_factory,
 )
 
+from ._envelope import clean_text
 from ._ids import chat_id
 from .errors import ResponseDecodeError
 from .models import (
@@ -109,7 +110,11 @@ def _structure_datetime(value: Any, _: type) -> datetime:
     if isinstance(value, str):
         if value.isdigit():
             return _from_epoch(int(value))
-        parsed = datetime.fromisoformat(value)
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            # Its own message quotes the whole string, which is server text.
+            raise ValueError("not an ISO 8601 timestamp") from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise TypeError(f"expected a timestamp, got {type(value).__name__}")
 
@@ -173,20 +178,20 @@ def _make_converter() -> cattrs.Converter:
     for cls in (*ATTACHMENT_TYPES.values(), UnknownAttachment):
         conv.register_unstructure_hook(cls, unstructure_attachment)
     conv.register_structure_hook(Message, _message_hook(conv, structure_attachment))
-    conv.register_structure_hook(Chat, _chat_hook(conv.get_structure_hook(Chat)))
+    # A generated hook binds its fields' hooks when it is made: each model's
+    # checked hook must exist before a model holding it (Group's members,
+    # Chat's other_user) is generated, or the nested ids go unchecked.
     for cls, fields in ID_FIELDS.items():
         conv.register_structure_hook(cls, _checked_ids(conv.get_structure_hook(cls), fields))
+    conv.register_structure_hook(Chat, _chat_hook(conv.get_structure_hook(Chat)))
     return conv
 
 
 #: Fields that later become URL path segments, query ids or file names: a
 #: server that sends ``../x`` or a NUL there gets a decode error, never a path.
+#: Models held by others come first (see ``_make_converter``).
 ID_FIELDS: dict[type[Any], tuple[str, ...]] = {
-    Group: ("id",),
     ChatUser: ("id",),
-    Chat: ("id",),
-    User: ("id",),
-    Profile: ("id",),
     Member: ("id", "user_id"),
     Block: ("user_id", "blocked_user_id"),
     ReadReceipt: ("chat_id", "message_id"),
@@ -200,6 +205,10 @@ ID_FIELDS: dict[type[Any], tuple[str, ...]] = {
     Contact: ("id", "user_id"),
     # A bot id is hex, not digits, and only ever travels in a JSON body.
     Bot: ("group_id",),
+    User: ("id",),
+    Profile: ("id",),
+    Group: ("id",),
+    Chat: ("id",),
 }
 
 
@@ -219,7 +228,8 @@ def check_server_id(value: str | None, name: str) -> None:
         return
     if value.isascii() and (value.isdigit() or _is_chat_id(value)):
         return
-    raise ValueError(f"{name} is not an id: {value[:40]!r}")
+    # The value is not quoted: it is server text (it could even echo the token).
+    raise ValueError(f"{name} is not an id ({len(value)} characters, not digits)")
 
 
 def _is_chat_id(value: str) -> bool:
@@ -334,7 +344,7 @@ def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any])
         if message_id.__class__ is not str:
             message_id = _structure_str(message_id, str)
         if not (message_id.isascii() and message_id.isdigit()):
-            raise ValueError(f"message id is not an id: {message_id[:40]!r}")
+            raise ValueError(f"message id is not an id ({len(message_id)} characters)")
         return Message(
             id=message_id,
             created_at=_structure_datetime(d["created_at"], datetime),
@@ -373,7 +383,7 @@ def structure(data: Any, cls: type[T], endpoint: str) -> T:
     try:
         return converter.structure(data, cls)
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:
-        raise ResponseDecodeError(endpoint, f"not a valid {cls.__name__}: {exc!r}") from None
+        raise ResponseDecodeError(endpoint, _reason(cls, exc)) from None
 
 
 def structure_list(data: Any, cls: type[T], endpoint: str) -> list[T]:
@@ -384,7 +394,12 @@ def structure_list(data: Any, cls: type[T], endpoint: str) -> list[T]:
     try:
         return [hook(item, cls) for item in data if item is not None]
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:
-        raise ResponseDecodeError(endpoint, f"not a valid {cls.__name__}: {exc!r}") from None
+        raise ResponseDecodeError(endpoint, _reason(cls, exc)) from None
+
+
+def _reason(cls: type[Any], exc: Exception) -> str:
+    # Escaped and capped: a hook's message may still carry server text.
+    return f"not a valid {cls.__name__}: {clean_text(repr(exc))}"
 
 
 def unstructure(value: Any) -> dict[str, Any]:

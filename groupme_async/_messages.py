@@ -121,6 +121,14 @@ def _cursor(before_id: object, after_id: object) -> tuple[Direction, str | None]
     return "before", None if before_id is None else check_id(before_id, "before_id")
 
 
+def _sent_message(data: RawBody, label: str) -> Message:
+    if data is None:
+        raise ResponseDecodeError(label, "the answer had no body")
+    # The seed documents a DM's answer under "message"; clients written
+    # against the live service read "direct_message".  Accept either.
+    return structure(data.get("message", data.get("direct_message")), Message, label)
+
+
 class MessagesEngine:
     """Listing, walking and sending for one :class:`MessageEndpoints`."""
 
@@ -243,6 +251,16 @@ class MessagesEngine:
             body["text"] = text
         route = target.create.route
         log = AttemptLog()
+
+        def unknown(exc: GroupMeError) -> SendOutcomeUnknownError:
+            return SendOutcomeUnknownError(
+                f"{route.label}: the message may have been posted (source_guid "
+                f"{source_guid}), but after {log.attempts} attempt(s) the outcome is unknown "
+                f"({exc.__class__.__name__}); look it up with find_sent() before sending again",
+                source_guid=source_guid,
+                conversation_id=target.id,
+            )
+
         try:
             data = await self._r.call(
                 target.create,
@@ -250,12 +268,17 @@ class MessagesEngine:
                 log=log,
                 window=self._r.retry.send_window,
             )
+            return _sent_message(data, route.label)
         except ConflictError:
             if log.attempts == 1:
                 raise  # this very guid was used within the last minute
             # A retry was refused as a duplicate: an earlier attempt landed
             # and only its answer was lost.  Return that message.
-            found = await self.find_sent(target.id, source_guid)
+            try:
+                found = await self.find_sent(target.id, source_guid)
+            except GroupMeError as exc:
+                # It landed: a failed lookup must not read as "not sent".
+                raise unknown(exc) from exc
             if found is None:
                 raise ConflictError(
                     409,
@@ -264,21 +287,10 @@ class MessagesEngine:
                 ) from None
             return found
         except GroupMeError as exc:
-            if log.maybe_processed:
-                raise SendOutcomeUnknownError(
-                    f"{route.label}: gave up after {log.attempts} attempts, and an earlier "
-                    f"attempt may have posted the message (source_guid {source_guid}); look it "
-                    "up with find_sent() before sending again",
-                    source_guid=source_guid,
-                    conversation_id=target.id,
-                ) from exc
+            # An answer that cannot be read may still be a 201: a post.
+            if log.maybe_processed or isinstance(exc, ResponseDecodeError):
+                raise unknown(exc) from exc
             raise
-        if data is None:
-            raise ResponseDecodeError(route.label, "the answer had no body")
-        # The seed documents a DM's answer under "message"; clients written
-        # against the live service read "direct_message".  Accept either.
-        message = data.get("message", data.get("direct_message"))
-        return structure(message, Message, route.label)
 
     async def find_sent(
         self, conversation_id: object, source_guid: str, *, max_pages: int = LANDED_LOOKBACK_PAGES

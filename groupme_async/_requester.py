@@ -7,7 +7,10 @@ rules below hold everywhere:
   configured GroupMe origin, and redirects are never followed (no redirect
   can carry it elsewhere);
 * one retry loop covers 420/429, 5xx, connection errors and timeouts, under
-  the policy's attempt count and its deadline for the whole call;
+  the policy's attempt count and its deadline for the whole call (rate
+  limiter waits and slow servers included);
+* a send's retry never starts, nor is still getting onto the wire, after
+  the send window that began with its first attempt;
 * bodies are read with a size cap counted after decompression, and decoded
   by the pure functions in ``_envelope``.
 """
@@ -54,8 +57,10 @@ class RateLimiter(Protocol):
     """Paces requests: pass one as ``AsyncGroupMe(rate_limiter=...)``.
 
     ``acquire()`` is awaited before every attempt (it may wait for a send
-    slot); ``report(status)`` is told each attempt's HTTP status, or ``None``
-    when the attempt got no answer.  :class:`AdaptiveRateLimiter` is one.
+    slot, but not past the call's deadline; a send's retry it holds past
+    the send window is abandoned); ``report(status)`` is told each
+    attempt's HTTP status, or ``None`` when the attempt got no answer.
+    :class:`AdaptiveRateLimiter` is one.
     """
 
     async def acquire(self) -> None:
@@ -269,15 +274,39 @@ class Requester:
     ) -> Any:
         """The retry loop: one logical request, its decoded ``response`` data."""
         retry = retry or self.settings.retry
+        limiter = self.settings.rate_limiter
         log = log if log is not None else AttemptLog()
-        started = self._clock()
-        deadline_at = started + retry.deadline
-        latest_start = math.inf if window is None else started + window
+        deadline_at = self._clock() + retry.deadline
+        # The window opens when the first attempt goes out (a wait for the
+        # rate limiter before it puts nothing on GroupMe).
+        latest_start = math.inf
+        last: GroupMeError | None = None
         while True:
+            if limiter is not None and not await self._acquire(limiter, deadline_at):
+                raise APITimeoutError(
+                    f"{label}: the call's {retry.deadline:g} s deadline passed "
+                    "while waiting for the rate limiter",
+                    sent=False,
+                )
+            begun = self._clock()
+            if last is None:
+                latest_start = math.inf if window is None else begun + window
+            elif begun > latest_start:
+                # The limiter held this retry past the window: made now, it
+                # could post a second copy of what an earlier attempt landed.
+                if limiter is not None:
+                    limiter.report(None)
+                raise last
             log.attempts += 1
-            outcome = await self._attempt(method, url, label, params, json, deadline_at, retry)
+            # A retry's request must be on the wire by the window's end, not
+            # merely begun: its connect, pool and write waits are cut to that.
+            send_by = math.inf if last is None else latest_start
+            outcome = await self._attempt(
+                method, url, label, params, json, deadline_at, send_by, retry
+            )
             if not isinstance(outcome, GroupMeError):
                 return outcome
+            last = outcome
             processed = _maybe_processed(outcome)
             log.maybe_processed = log.maybe_processed or processed
             if not _retryable(outcome) or (at_most_once and processed):
@@ -299,6 +328,12 @@ class Requester:
             )
             await self._sleep(delay)
 
+    async def _acquire(self, limiter: RateLimiter, deadline_at: float) -> bool:
+        """Wait for the limiter, but not past the deadline: ``False`` if it passed."""
+        with anyio.move_on_after(deadline_at - self._clock()) as scope:
+            await limiter.acquire()
+        return not scope.cancelled_caught
+
     async def _attempt(
         self,
         method: str,
@@ -307,34 +342,44 @@ class Requester:
         params: Params | None,
         json: Any,
         deadline_at: float,
+        send_by: float,
         retry: RetryPolicy,
     ) -> Any:
         limiter = self.settings.rate_limiter
-        if limiter is not None:
-            await limiter.acquire()
         status: int | None = None
-        remaining = deadline_at - self._clock()
+        now = self._clock()
+        remaining = deadline_at - now
         try:
             if remaining <= 0:
-                raise _DeadlinePassed
+                raise _DeadlinePassed(sent=False)
+            timeout = min(self.settings.timeout, remaining)
+            sending = min(timeout, max(0.0, send_by - now))
             request = self.client.build_request(
                 method,
                 url,
                 params=params,
                 json=json,
                 headers={"X-Access-Token": self._token},
-                timeout=min(self.settings.timeout, remaining),
+                timeout=httpx.Timeout(timeout, connect=sending, write=sending, pool=sending),
             )
-            response = await self.client.send(request, stream=True)
-            try:
-                status = response.status_code
-                body = await self._read(response, label, deadline_at)
-            finally:
-                await response.aclose()
-        except _DeadlinePassed:
+            # httpx's timeouts bound each read, not the whole exchange: a
+            # server trickling its headers or body would never trip them.
+            # The deadline is enforced on the event loop's clock as well as
+            # checked on the injected one (they agree outside tests).
+            with anyio.move_on_after(remaining) as scope:
+                response = await self.client.send(request, stream=True)
+                try:
+                    status = response.status_code
+                    body = await self._read(response, label, deadline_at)
+                finally:
+                    with anyio.CancelScope(shield=True):
+                        await response.aclose()
+            if scope.cancelled_caught:
+                raise _DeadlinePassed(sent=True)
+        except _DeadlinePassed as exc:
             outcome: Any = APITimeoutError(
                 f"{label}: the call's {retry.deadline:g} s deadline passed",
-                sent=status is not None,
+                sent=exc.sent,
             )
         except _TooLarge:
             outcome = ResponseDecodeError(
@@ -350,9 +395,9 @@ class Requester:
         except httpx.TransportError as exc:
             outcome = APIConnectionError(f"{label}: {exc.__class__.__name__}")
         else:
-            logger.debug("%s %s -> %d", method, response.request.url.path, status)
+            logger.debug("%s %s -> %d", method, response.request.url.path, response.status_code)
             outcome = _envelope.decode(
-                status, response.headers, body, endpoint=label, secret=self._token
+                response.status_code, response.headers, body, endpoint=label, secret=self._token
             )
         if limiter is not None:
             limiter.report(status)
@@ -373,8 +418,8 @@ class Requester:
         chunks: list[bytes] = []
         size = 0
         async for raw in response.aiter_raw():
-            if self._clock() > deadline_at:
-                raise _DeadlinePassed
+            if self._clock() >= deadline_at:
+                raise _DeadlinePassed(sent=True)
             data = inflate.feed(raw)
             size += len(data)
             if size > cap:
@@ -392,7 +437,10 @@ class Requester:
 
 
 class _DeadlinePassed(Exception):
-    pass
+    def __init__(self, *, sent: bool) -> None:
+        super().__init__()
+        self.sent = sent
+        """The request may have reached the server before the deadline came."""
 
 
 class _TooLarge(Exception):
@@ -419,12 +467,19 @@ class _Inflater:
         elif encoding == "deflate":
             self._z = zlib.decompressobj(32 + zlib.MAX_WBITS)
         else:
-            raise _BadEncoding(f"unsupported content-encoding {encoding!r}")
+            # Not echoed: a header is server text, and could be anything.
+            raise _BadEncoding("a content-encoding other than the gzip or deflate we accept")
 
     def feed(self, data: bytes) -> bytes:
         z = self._z
         if z is None:
             return data
+        if z.eof:
+            if data:
+                # zlib would keep it all in unused_data, uncounted: a tiny
+                # gzip member followed by gigabytes would fill memory.
+                raise _BadEncoding("data after the end of the compressed body")
+            return b""
         try:
             out = z.decompress(data, self._cap - self._out + 1)
         except zlib.error as exc:
@@ -433,6 +488,8 @@ class _Inflater:
         if z.unconsumed_tail:
             # Output stopped at the cap with input left: too large.
             raise _TooLarge
+        if z.unused_data:
+            raise _BadEncoding("data after the end of the compressed body")
         return out
 
     def flush(self) -> bytes:
