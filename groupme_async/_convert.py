@@ -18,6 +18,7 @@ from cattrs.cols import (
     is_sequence,
     list_structure_factory,
 )
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from ._ids import chat_id
 from .errors import ResponseDecodeError
@@ -27,20 +28,26 @@ from .models import (
     Chat,
     ChatUser,
     EmojiAttachment,
+    Event,
     EventAttachment,
+    EventLocation,
     FileAttachment,
     Group,
     ImageAttachment,
+    LikedMessage,
     LocationAttachment,
     Member,
     MentionsAttachment,
     Message,
+    Poll,
     PollAttachment,
+    PollOption,
     Profile,
     Reaction,
     ReadReceipt,
     ReplyAttachment,
     SplitAttachment,
+    Subgroup,
     UnknownAttachment,
     User,
     VideoAttachment,
@@ -166,6 +173,7 @@ def _make_converter() -> cattrs.Converter:
         conv.register_unstructure_hook(cls, unstructure_attachment)
     conv.register_structure_hook(Message, _message_hook(conv, structure_attachment))
     conv.register_structure_hook(Chat, _chat_hook(conv.get_structure_hook(Chat)))
+    _register_content_hooks(conv)
     for cls, fields in ID_FIELDS.items():
         conv.register_structure_hook(cls, _checked_ids(conv.get_structure_hook(cls), fields))
     return conv
@@ -182,6 +190,11 @@ ID_FIELDS: dict[type[Any], tuple[str, ...]] = {
     Member: ("id", "user_id"),
     Block: ("user_id", "blocked_user_id"),
     ReadReceipt: ("chat_id", "message_id"),
+    # messages beyond the seeds, polls, events, subgroups
+    Poll: ("id", "conversation_id", "owner_id"),
+    PollOption: ("id",),
+    Subgroup: ("id", "parent_id", "creator_user_id"),
+    Event: ("conversation_id", "creator_id"),
 }
 
 
@@ -345,6 +358,79 @@ def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any])
         )
 
     return structure_message
+
+
+# --- messages beyond the seeds: likes listings, polls, events ------------------------------
+
+
+def _register_content_hooks(conv: cattrs.Converter) -> None:
+    """Polls nest under ``data``, likes listings add ``liked_at`` to a
+    message, and events keep ISO 8601 times on the wire."""
+    poll_in = make_dict_structure_fn(Poll, conv)
+    poll_out = make_dict_unstructure_fn(Poll, conv)
+
+    def structure_poll(d: Any, cl: Any) -> Poll:
+        if isinstance(d, dict) and isinstance(d.get("data"), dict):
+            votes = d.get("user_votes")
+            if votes is None and d.get("user_vote") is not None:
+                votes = [d["user_vote"]]  # older answers name one vote only
+            d = {**d["data"], "user_votes": votes}
+        return poll_in(d, cl)
+
+    def unstructure_poll(poll: Poll) -> dict[str, Any]:
+        data = poll_out(poll)
+        return {"data": data, "user_votes": data.pop("user_votes")}
+
+    conv.register_structure_hook(Poll, structure_poll)
+    conv.register_unstructure_hook(Poll, unstructure_poll)
+
+    message = conv.get_structure_hook(Message)
+
+    def structure_liked(d: Any, _: Any) -> LikedMessage:
+        if not isinstance(d, dict):
+            raise TypeError(f"expected a message object, got {type(d).__name__}")
+        liked_at = d.get("liked_at")
+        return LikedMessage(
+            message=message(d, Message),
+            liked_at=None if liked_at is None else _structure_datetime(liked_at, datetime),
+        )
+
+    def unstructure_liked(liked: LikedMessage) -> dict[str, Any]:
+        out: dict[str, Any] = conv.unstructure(liked.message)
+        if liked.liked_at is not None:
+            out["liked_at"] = liked.liked_at.isoformat()
+        return out
+
+    conv.register_structure_hook(LikedMessage, structure_liked)
+    conv.register_unstructure_hook(LikedMessage, unstructure_liked)
+
+    location_in = make_dict_structure_fn(EventLocation, conv)
+
+    def structure_location(d: Any, cl: Any) -> EventLocation:
+        # Coordinates are strings in create answers and numbers in show answers.
+        if isinstance(d, dict):
+            d = {
+                **d,
+                **{
+                    k: repr(d[k])
+                    for k in ("lat", "lng")
+                    if isinstance(d.get(k), int | float) and not isinstance(d.get(k), bool)
+                },
+            }
+        return location_in(d, cl)
+
+    conv.register_structure_hook(EventLocation, structure_location)
+    event_out = make_dict_unstructure_fn(Event, conv)
+    times = ("start_at", "end_at", "created_at", "updated_at")
+
+    def unstructure_event(event: Event) -> dict[str, Any]:
+        out = event_out(event)
+        for name in times:
+            value = getattr(event, name)
+            out[name] = None if value is None else value.isoformat()
+        return out
+
+    conv.register_unstructure_hook(Event, unstructure_event)
 
 
 converter = _make_converter()

@@ -56,6 +56,14 @@ EXPECTED = {
     "UnknownAttachment",
     "User",
     "VideoAttachment",
+    # messages beyond the seeds, polls, events, subgroups
+    "EmojiReaction",
+    "Event",
+    "EventLocation",
+    "LikedMessage",
+    "Poll",
+    "PollOption",
+    "Subgroup",
     "__version__",
 }
 
