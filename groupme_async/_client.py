@@ -24,10 +24,14 @@ from .resources import (
     Blocks,
     Chats,
     DirectMessages,
+    Events,
+    Gallery,
     GroupMessages,
     Groups,
     Messages,
     PinnedConversations,
+    Polls,
+    Subgroups,
     Users,
 )
 
@@ -142,12 +146,21 @@ class AsyncGroupMe:
         self.groups = Groups(r)
         """Groups (``/groups``)."""
         self.messages = Messages(r)
-        """Single-message operations (delete)."""
+        """Single messages: delete, show, edit, like and react, pin, and the
+        likes leaderboards."""
         self.blocks = Blocks(r)
         """Blocks (``/blocks``)."""
         # groups beyond the seeds, members, users, contacts, bots
 
         # messages beyond the seeds, polls, events, subgroups, gallery
+        self.polls = Polls(r)
+        """Polls in groups (``/poll``)."""
+        self.events = Events(r)
+        """Calendar events (``/conversations/:id/events``)."""
+        self.subgroups = Subgroups(r)
+        """Topics of a group (``/groups/:id/subgroups``)."""
+        self.gallery = Gallery(r)
+        """The pictures, videos and files of a conversation."""
 
         # media services
 
