@@ -10,10 +10,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import _blocks, _groups, _images, _messages, _users
+from . import (
+    _blocks,
+    _events,
+    _gallery,
+    _groups,
+    _images,
+    _likes,
+    _message_ops,
+    _messages,
+    _polls,
+    _subgroups,
+    _users,
+)
 from ._routes import RouteTable
 
-FAMILIES = (_groups, _messages, _users, _blocks, _images)
+FAMILIES = (
+    _groups,
+    _messages,
+    _users,
+    _blocks,
+    _images,
+    # messages beyond the seeds, polls, events, subgroups, gallery
+    _message_ops,
+    _likes,
+    _polls,
+    _events,
+    _subgroups,
+    _gallery,
+)
 
 TABLE = RouteTable(route for family in FAMILIES for route in family.ROUTES)
 

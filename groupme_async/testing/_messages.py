@@ -15,7 +15,10 @@ MAX_TEXT_LENGTH = 1000
 
 
 def list_group_messages(state: FakeState, r: Request, *, group_id: str) -> Reply:
-    """A page of a group's messages (`limit`, `before_id`, `since_id`, `after_id`)."""
+    """A page of a group's messages (`limit`, `before_id`, `since_id`, `after_id`, `acceptFiles`).
+
+    Without `acceptFiles=1` the text of file messages is an upgrade notice.
+    """
     return _page(r, state.group(group_id), "messages")
 
 
@@ -25,7 +28,7 @@ def send_group_message(state: FakeState, r: Request, *, group_id: str) -> Reply:
 
 
 def list_direct_messages(state: FakeState, r: Request) -> Reply:
-    """A page of the DMs with `other_user_id`, with the read receipt (same cursors)."""
+    """A page of the DMs with `other_user_id` and the read receipt (same cursors, `acceptFiles`)."""
     other = r.query.get("other_user_id")
     if not other:
         raise HTTPError(400, "other_user_id is required")
@@ -154,6 +157,25 @@ def store_message(
     return message
 
 
+#: What GroupMe puts in place of a file message's text for clients that do
+#: not send ``acceptFiles=1`` (the attachment itself is left intact).
+UPGRADE_NOTICE = "Please upgrade to download this file."
+
+
+def hide_file_text(
+    store: ConversationStore, r: Request, messages: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``messages`` as a client without ``acceptFiles=1`` sees them."""
+    if not store.has_files or r.query.get("acceptFiles") in ("1", "true"):
+        return messages
+    return [
+        {**m, "text": UPGRADE_NOTICE}
+        if any(a.get("type") == "file" for a in m.get("attachments") or ())
+        else m
+        for m in messages
+    ]
+
+
 # --- internals ---------------------------------------------------------------
 
 
@@ -191,6 +213,7 @@ def _page(r: Request, store: ConversationStore, key: str) -> Reply:
         messages = store.descending(store.total, 0, limit)
     if not messages and "after_id" not in cursors:
         return empty(304)
+    messages = hide_file_text(store, r, messages)
     body: dict[str, Any] = {"count": store.alive, key: messages}
     if key == "direct_messages" and store.read_receipt is not None:
         body["read_receipt"] = store.read_receipt

@@ -41,6 +41,10 @@ CAPTURES: dict[str, re.Pattern[str]] = {
     "message_id": DIGITS,
     "chat_id": CHAT_ID,
     "conversation_id": re.compile(f"{DIGITS.pattern}|{CHAT_ID.pattern}"),
+    # messages beyond the seeds: polls, topics
+    "poll_id": DIGITS,
+    "option_id": DIGITS,
+    "subgroup_id": DIGITS,
 }
 
 _METHOD_ORDER = {name: n for n, name in enumerate(get_args(Method))}
