@@ -28,6 +28,7 @@ from .models import (
     Chat,
     ChatUser,
     EmojiAttachment,
+    EmojiReaction,
     Event,
     EventAttachment,
     EventLocation,
@@ -375,7 +376,12 @@ def _register_content_hooks(conv: cattrs.Converter) -> None:
             if votes is None and d.get("user_vote") is not None:
                 votes = [d["user_vote"]]  # older answers name one vote only
             d = {**d["data"], "user_votes": votes}
-        return poll_in(d, cl)
+        poll = poll_in(d, cl)
+        # Built before the id checks were registered: option ids (a vote's
+        # path segment) are checked here.
+        for option in poll.options:
+            check_server_id(option.id, "option id")
+        return poll
 
     def unstructure_poll(poll: Poll) -> dict[str, Any]:
         data = poll_out(poll)
@@ -431,6 +437,11 @@ def _register_content_hooks(conv: cattrs.Converter) -> None:
         return out
 
     conv.register_unstructure_hook(Event, unstructure_event)
+    # ``type`` is fixed (init=False), which cattrs would otherwise leave out.
+    conv.register_unstructure_hook(
+        EmojiReaction,
+        lambda e: {"type": e.type, "pack_id": e.pack_id, "pack_index": e.pack_index},
+    )
 
 
 converter = _make_converter()

@@ -404,6 +404,7 @@ async def walk_times(
     cursor: str | None,
     limit: int,
     endpoint: str,
+    until: str | None = None,
 ) -> AsyncGenerator[list[RawItem], None]:
     """Yield every item of a listing paged by an ISO 8601 time, each once.
 
@@ -415,12 +416,15 @@ async def walk_times(
     remembered (only those: memory stays bounded by a page) and skipped if
     sent again, and anything on the far side of the cursor is dropped.
 
-    The walk ends on an empty page, or on a short page with nothing new.  A
-    full page with nothing new means the cursor cannot move (more than
+    The walk ends on an empty page, on a short page with nothing new, or on
+    reaching ``until`` (exclusive; the far bound the server was also sent,
+    kept here too so a server that ignores it cannot walk the whole history).
+    A full page with nothing new means the cursor cannot move (more than
     ``limit`` items share one instant, or the server ignores the cursor): a
     ``ResponseDecodeError``, never a loop.
     """
     at = None if cursor is None else parse_time(cursor)
+    stop = None if until is None else parse_time(until)
     at_instant: set[str] = set()
     while True:
         page = await fetch(cursor)
@@ -430,9 +434,13 @@ async def walk_times(
             return
         fresh: list[tuple[datetime, str, str, RawItem]] = []
         in_page: set[str] = set()
+        reached = False
         for item in page:
             when, stamp, ident = _stamp(item, stamp_key, id_key, endpoint)
             if ident in in_page:
+                continue
+            if stop is not None and (when <= stop if descending else when >= stop):
+                reached = True
                 continue
             if at is not None:
                 behind = when > at if descending else when < at
@@ -441,7 +449,7 @@ async def walk_times(
             in_page.add(ident)
             fresh.append((when, stamp, ident, item))
         if not fresh:
-            if len(page) < limit:
+            if reached or len(page) < limit:
                 return
             raise ResponseDecodeError(
                 endpoint,
@@ -455,6 +463,8 @@ async def walk_times(
         at_instant.update(ident for when, _, ident, _ in fresh if when == last_when)
         at = last_when
         yield [entry[3] for entry in fresh]
+        if reached:
+            return
 
 
 # --- continuation tokens (polls) -----------------------------------------------------

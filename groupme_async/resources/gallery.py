@@ -42,8 +42,9 @@ class Gallery(Resource):
         bound = GALLERY_LIST.bind(conversation_id=conversation_id)
         size = check_limit(limit)
         fixed: dict[str, str | int] = {**ACCEPT_FILES, "limit": size}
-        if after is not None:
-            fixed["after"] = iso_time(after, "after", utc=True)
+        until = None if after is None else iso_time(after, "after", utc=True)
+        if until is not None:
+            fixed["after"] = until
         start = None if before is None else iso_time(before, "before", utc=True)
 
         async def fetch(cursor: str | None) -> list[dict[str, Any]]:
@@ -62,6 +63,7 @@ class Gallery(Resource):
             cursor=start,
             limit=size,
             endpoint=_LABEL,
+            until=until,
         )
         return AsyncPaginator(
             pages, partial(structure_list, cls=Message, endpoint=_LABEL), max_items=max_items
