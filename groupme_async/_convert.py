@@ -364,6 +364,10 @@ def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any])
 # --- messages beyond the seeds: likes listings, polls, events ------------------------------
 
 
+#: 10000-01-01T00:00:00Z, GroupMe's "forever" (a mute until unmuted).
+_END_OF_TIME = 253402300800
+
+
 def _register_content_hooks(conv: cattrs.Converter) -> None:
     """Polls nest under ``data``, likes listings add ``liked_at`` to a
     message, and events keep ISO 8601 times on the wire."""
@@ -437,6 +441,17 @@ def _register_content_hooks(conv: cattrs.Converter) -> None:
         return out
 
     conv.register_unstructure_hook(Event, unstructure_event)
+    subgroup_in = make_dict_structure_fn(Subgroup, conv)
+
+    def structure_subgroup(d: Any, cl: Any) -> Subgroup:
+        # "Muted until unmuted" is 253402300800, the first second of the year
+        # 10000, one past what a datetime holds: read as the last one before.
+        muted = d.get("muted_until") if isinstance(d, dict) else None
+        if isinstance(muted, int) and muted >= _END_OF_TIME:
+            d = {**d, "muted_until": _END_OF_TIME - 1}
+        return subgroup_in(d, cl)
+
+    conv.register_structure_hook(Subgroup, structure_subgroup)
     # ``type`` is fixed (init=False), which cattrs would otherwise leave out.
     conv.register_unstructure_hook(
         EmojiReaction,

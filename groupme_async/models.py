@@ -581,6 +581,8 @@ class Subgroup(_Identified):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     muted_until: datetime | None = None
+    """When your mute ends; a mute until unmuted reads as the last second of
+    the year 9999."""
     like_icon: Reaction | None = None
     """A PowerUp emoji replacing the heart, when set."""
     messages: GroupMessagesSummary | None = None

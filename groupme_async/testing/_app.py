@@ -21,6 +21,7 @@ from ._asgi import IN_PROCESS_KEY, Receive, Scope, Send, abort, lifespan, read_b
 from ._data import ConversationKind, derive
 from ._endpoints import TABLE
 from ._http import HTTPError, Reply, Request, error, not_found
+from ._likes import HEART, add_like, checked_icon
 from ._messages import store_message
 from ._routes import Match
 from ._state import FakeState
@@ -232,6 +233,37 @@ class FakeGroupMe:
         return store_message(
             self._state, store, sender, text, list(attachments), guid, self._clock()
         )
+
+    def like(
+        self,
+        kind: ConversationKind,
+        id: str,
+        message_id: str,
+        *,
+        user_id: str | None = None,
+        reaction: str | None = None,
+    ) -> dict[str, Any]:
+        """Like a message as if someone did it now; returns the message.
+
+        ``user_id`` defaults as in :meth:`post`; ``reaction`` is one of the
+        unicode codes GroupMe accepts (default: a plain like, a red heart).
+        """
+        store = self._store(kind, id)
+        members = [u.id for u in store.spec.senders]
+        if user_id is None:
+            user_id = next((u for u in members if u != self.me_id), self.me_id)
+        if user_id not in members:
+            raise ValueError(f"user {user_id} is not in that conversation")
+        slot = store.find(int(message_id)) if message_id.isdigit() else None
+        if slot is None:
+            raise KeyError(f"no message {message_id!r} in {kind} {id!r}")
+        icon = HEART if reaction is None else {"type": "unicode", "code": reaction}
+        try:
+            checked = checked_icon(icon)
+        except HTTPError:
+            raise ValueError(f"{reaction!r} is not a reaction GroupMe accepts") from None
+        add_like(self._state, store, slot, user_id, checked)
+        return store.slot_message(slot)
 
     def _store(self, kind: str, id: str) -> ConversationStore:
         state = self._state

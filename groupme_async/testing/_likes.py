@@ -50,20 +50,28 @@ def like(state: FakeState, r: Request, *, conversation_id: str, message_id: str)
     store, slot = locate(state, conversation_id, message_id)
     body = r.json()
     given = body.get("like_icon") if isinstance(body, dict) else None
-    icon = HEART if given is None else _checked_icon(given)
+    icon = HEART if given is None else checked_icon(given)
+    add_like(state, store, slot, state.me_id, icon)
     me = state.me_id
+    return empty(200) if given is None else ok({"reactions": [{**icon, "user_ids": [me]}]})
+
+
+def add_like(
+    state: FakeState, store: ConversationStore, slot: int, user_id: str, icon: dict[str, Any]
+) -> None:
+    """``user_id`` likes the message in ``slot`` with ``icon`` (replacing their reaction)."""
     message = store.slot_message(slot)
-    reactions = _without(message.get("reactions"), me)
+    reactions = _without(message.get("reactions"), user_id)
     for reaction in reactions:
         if _same(reaction, icon):
-            reaction["user_ids"].append(me)
+            reaction["user_ids"].append(user_id)
             break
     else:
-        reactions.append({**icon, "user_ids": [me]})
-    likers = [u for u in message.get("favorited_by") or () if u != me]
-    store.patch(slot, favorited_by=[*likers, me], reactions=reactions)
-    store.liked_at[slot] = state.wall_now()
-    return empty(200) if given is None else ok({"reactions": [{**icon, "user_ids": [me]}]})
+        reactions.append({**icon, "user_ids": [user_id]})
+    likers = [u for u in message.get("favorited_by") or () if u != user_id]
+    store.patch(slot, favorited_by=[*likers, user_id], reactions=reactions)
+    if user_id == state.me_id:
+        store.liked_at[slot] = state.wall_now()
 
 
 def unlike(state: FakeState, r: Request, *, conversation_id: str, message_id: str) -> Reply:
@@ -126,7 +134,7 @@ def _live(store: ConversationStore, start: int) -> Iterator[tuple[int, dict[str,
             yield slot, store.slot_message(slot)
 
 
-def _checked_icon(icon: Any) -> dict[str, Any]:
+def checked_icon(icon: Any) -> dict[str, Any]:
     if isinstance(icon, dict) and icon.get("type") == "unicode":
         if icon.get("code") not in REACTION_CODES:
             raise HTTPError(400, "like_icon.code is not an allowed reaction")

@@ -5,6 +5,7 @@ and ids that could become a path checked on the way in."""
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
@@ -30,6 +31,7 @@ DECODED: list[tuple[str, Any, type[Any]]] = [
     ("old poll", ex.OLD_POLL, Poll),
     ("event", ex.EVENT, Event),
     ("subgroup", ex.SUBGROUP, Subgroup),
+    ("subgroup muted until unmuted", {**ex.SUBGROUP, "muted_until": 253402300800}, Subgroup),
 ]
 
 
@@ -97,3 +99,10 @@ def test_polls_and_topics_are_equal_by_id() -> None:
 def test_an_id_that_is_not_an_id_is_a_decode_error(raw: Any, cls: type[Any]) -> None:
     with pytest.raises(ResponseDecodeError):
         structure(copy.deepcopy(raw), cls, "GET /x")
+
+
+def test_a_mute_until_unmuted_is_the_last_second_a_datetime_holds() -> None:
+    topic = structure({**ex.SUBGROUP, "muted_until": 253402300800}, Subgroup, "x")
+    assert topic.muted_until == datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    with pytest.raises(ResponseDecodeError):
+        structure({**ex.EVENT, "created_at": 253402300800}, Event, "x")
