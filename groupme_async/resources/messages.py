@@ -326,7 +326,8 @@ class Messages(Resource):
         ``PUT``); the answer carries ``updated_at``.
 
         The same rules as a send: at most 1,000 characters, and text or at
-        least one attachment.  Attachments not given are removed.
+        least one attachment.  Attachments not given are removed.  Someone
+        else's message is a :class:`PermissionDeniedError`.
         """
         bound = MESSAGES_EDIT.bind(group_id=group_id, message_id=message_id)
         check_text(text, attachments)

@@ -6,7 +6,7 @@ from typing import Any
 
 from ._data import derive
 from ._http import HTTPError, Reply, Request, empty, not_found, ok
-from ._messages import MAX_PAGE_LIMIT, store_message
+from ._messages import MAX_PAGE_LIMIT, announce
 from ._routes import Route
 from ._state import FakeState
 from ._times import iso_z, parse_iso
@@ -58,22 +58,13 @@ def create_event(state: FakeState, r: Request, *, conversation_id: str) -> Reply
     _apply(event, body)
     event["updated_at"] = event["created_at"]
     state.events.by_conversation.setdefault(conversation_id, {})[event["event_id"]] = event
-    message = store_message(
+    message = announce(
         state,
         store,
-        state.world.me,
         f"{state.world.me.name} created event '{event['name']}'",
-        [{"type": "event", "event_id": event["event_id"], "view": "full"}],
-        f"event-{event['event_id']}",
-        state.clock(),
+        {"type": "event", "event_id": event["event_id"], "view": "full"},
+        ("calendar.event.created", {"event": {"id": event["event_id"], "name": event["name"]}}),
     )
-    message["event"] = {
-        "type": "calendar.event.created",
-        "data": {
-            "event": {"id": event["event_id"], "name": event["name"]},
-            "user": {"id": state.me_id, "nickname": message["name"]},
-        },
-    }
     return ok({"event": _json(event), "message": message}, 201)
 
 

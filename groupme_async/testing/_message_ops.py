@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._http import HTTPError, Reply, Request, empty, not_found, ok
-from ._messages import MAX_TEXT_LENGTH
+from ._messages import checked_content
 from ._routes import Route
 from ._state import FakeState
 from ._store import ConversationStore
@@ -38,21 +38,10 @@ def edit_message(state: FakeState, r: Request, *, group_id: str, message_id: str
     if current.get("user_id") != state.me_id:
         raise HTTPError(403, "You can only edit your own messages")
     body = r.json_object()
-    text = body.get("text")
-    if text is not None and not isinstance(text, str):
-        raise HTTPError(400, "text must be a string")
-    if text is not None and len(text) > MAX_TEXT_LENGTH:
-        raise HTTPError(400, f"text is too long (maximum is {MAX_TEXT_LENGTH} characters)")
     # An edit that leaves attachments out keeps them.
-    attachments = body["attachments"] if "attachments" in body else current["attachments"]
-    if attachments is None:
-        attachments = []
-    if not isinstance(attachments, list) or not all(
-        isinstance(a, dict) and isinstance(a.get("type"), str) for a in attachments
-    ):
-        raise HTTPError(400, "attachments must be a list of objects with a type")
-    if not (text or "").strip() and not attachments:
-        raise HTTPError(400, "text is required unless there are attachments")
+    text, attachments = checked_content(
+        body.get("text"), body["attachments"] if "attachments" in body else current["attachments"]
+    )
     edited = store.patch(
         slot, text=text or None, attachments=attachments, updated_at=state.wall_now()
     )

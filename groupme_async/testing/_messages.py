@@ -157,6 +157,42 @@ def store_message(
     return message
 
 
+def announce(
+    state: FakeState,
+    store: ConversationStore,
+    text: str,
+    attachment: dict[str, Any],
+    event: tuple[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """Post "me"'s message announcing a poll or a calendar event: the
+    attachment, and ``event`` (type, data) with "me" as its user."""
+    kind, data = event
+    guid = f"{attachment['type']}-{attachment.get('poll_id') or attachment.get('event_id')}"
+    message = store_message(state, store, state.world.me, text, [attachment], guid, state.clock())
+    message["event"] = {
+        "type": kind,
+        "data": {**data, "user": {"id": state.me_id, "nickname": message["name"]}},
+    }
+    return message
+
+
+def checked_content(text: Any, attachments: Any) -> tuple[str | None, list[dict[str, Any]]]:
+    """A message's ``text`` and ``attachments`` (sends and edits), or a 400."""
+    if text is not None and not isinstance(text, str):
+        raise HTTPError(400, "text must be a string")
+    if text is not None and len(text) > MAX_TEXT_LENGTH:
+        raise HTTPError(400, f"text is too long (maximum is {MAX_TEXT_LENGTH} characters)")
+    if attachments is None:
+        attachments = []
+    if not isinstance(attachments, list) or not all(
+        isinstance(a, dict) and isinstance(a.get("type"), str) for a in attachments
+    ):
+        raise HTTPError(400, "attachments must be a list of objects with a type")
+    if not (text or "").strip() and not attachments:
+        raise HTTPError(400, "text is required unless there are attachments")
+    return text, attachments
+
+
 #: What GroupMe puts in place of a file message's text for clients that do
 #: not send ``acceptFiles=1`` (the attachment itself is left intact).
 UPGRADE_NOTICE = "Please upgrade to download this file."
@@ -224,20 +260,7 @@ def _create(state: FakeState, store: ConversationStore, payload: dict[str, Any])
     guid = payload.get("source_guid")
     if not isinstance(guid, str) or not guid:
         raise HTTPError(400, "source_guid is required")
-    text = payload.get("text")
-    if text is not None and not isinstance(text, str):
-        raise HTTPError(400, "text must be a string")
-    if text is not None and len(text) > MAX_TEXT_LENGTH:
-        raise HTTPError(400, f"text is too long (maximum is {MAX_TEXT_LENGTH} characters)")
-    attachments = payload.get("attachments", [])
-    if attachments is None:
-        attachments = []
-    if not isinstance(attachments, list) or not all(
-        isinstance(a, dict) and isinstance(a.get("type"), str) for a in attachments
-    ):
-        raise HTTPError(400, "attachments must be a list of objects with a type")
-    if not (text or "").strip() and not attachments:
-        raise HTTPError(400, "text is required unless there are attachments")
+    text, attachments = checked_content(payload.get("text"), payload.get("attachments", []))
     now = state.clock()
     if store.guid_seen(guid, now):
         raise HTTPError(409, "Message with this source_guid already exists")

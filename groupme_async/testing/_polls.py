@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._http import HTTPError, Reply, Request, not_found, ok
-from ._messages import store_message
+from ._messages import announce
 from ._routes import Route
 from ._state import FakeState
 
@@ -57,23 +57,16 @@ def create_poll(state: FakeState, r: Request, *, group_id: str) -> Reply:
         "ended": False,
     }
     state.polls.by_group.setdefault(group_id, []).append(poll)
-    message = store_message(
+    message = announce(
         state,
         store,
-        state.world.me,
         f"Created new poll '{subject}'",
-        [{"type": "poll", "poll_id": poll["id"]}],
-        f"poll-{poll['id']}",
-        state.clock(),
+        {"type": "poll", "poll_id": poll["id"]},
+        (
+            "poll.created",
+            {"conversation": {"id": group_id}, "poll": {"id": poll["id"], "subject": subject}},
+        ),
     )
-    message["event"] = {
-        "type": "poll.created",
-        "data": {
-            "conversation": {"id": group_id},
-            "poll": {"id": poll["id"], "subject": subject},
-            "user": {"id": state.me_id, "nickname": message["name"]},
-        },
-    }
     return ok({"poll": poll_json(state, poll), "message": message}, 201)
 
 

@@ -25,6 +25,7 @@ from groupme_async.resources import Messages
 
 from . import content_examples as ex
 from . import test_endpoints as endpoints
+from .refused import assert_refused
 from .test_endpoints import Case
 
 MID = ex.MESSAGE["id"]
@@ -249,11 +250,7 @@ def test_the_reaction_codes_are_the_fifteen_groupme_offers() -> None:
 async def test_invalid_arguments_send_nothing(
     call: Callable[[AsyncGroupMe], Awaitable[Any]], gm: AsyncGroupMe
 ) -> None:
-    with respx.mock(assert_all_called=False) as mock:
-        route = mock.route().mock(return_value=httpx.Response(200))
-        with pytest.raises(ValueError):
-            await call(gm)
-    assert route.call_count == 0
+    await assert_refused(call, gm)
 
 
 @pytest.mark.parametrize(
@@ -267,11 +264,7 @@ async def test_invalid_arguments_send_nothing(
 async def test_wrong_types_send_nothing(
     call: Callable[[AsyncGroupMe], Awaitable[Any]], gm: AsyncGroupMe
 ) -> None:
-    with respx.mock(assert_all_called=False) as mock:
-        route = mock.route().mock(return_value=httpx.Response(200))
-        with pytest.raises(TypeError):
-            await call(gm)
-    assert route.call_count == 0
+    await assert_refused(call, gm, TypeError)
 
 
 async def test_pinning_twice_is_a_bad_request_error_not_swallowed(gm: AsyncGroupMe) -> None:

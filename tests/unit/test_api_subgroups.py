@@ -16,6 +16,7 @@ from groupme_async import AsyncGroupMe, EmojiReaction, Member, Reaction, Subgrou
 from . import content_examples as ex
 from . import test_endpoints as endpoints
 from .conftest import V3, envelope
+from .refused import assert_refused
 from .test_endpoints import Case
 
 SID = str(ex.SUBGROUP["id"])
@@ -180,19 +181,13 @@ async def test_iter_pages_until_an_empty_page(gm: AsyncGroupMe) -> None:
 async def test_invalid_arguments_send_nothing(
     call: Callable[[AsyncGroupMe], Awaitable[Any]], gm: AsyncGroupMe
 ) -> None:
-    with respx.mock(assert_all_called=False) as mock:
-        route = mock.route().mock(return_value=httpx.Response(200))
-        with pytest.raises(ValueError):
-            await call(gm)
-    assert route.call_count == 0
+    await assert_refused(call, gm)
 
 
 async def test_a_like_icon_that_is_not_a_powerup_emoji_is_a_type_error(gm: AsyncGroupMe) -> None:
-    with respx.mock(assert_all_called=False) as mock:
-        route = mock.route().mock(return_value=httpx.Response(200))
-        with pytest.raises(TypeError):
-            await gm.subgroups.update("1", "2", like_icon="\U0001f525")  # type: ignore[arg-type]
-    assert route.call_count == 0
+    await assert_refused(
+        lambda gm: gm.subgroups.update("1", "2", like_icon="\U0001f525"), gm, TypeError
+    )
 
 
 def test_iter_checks_its_arguments_when_called() -> None:

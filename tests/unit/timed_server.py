@@ -4,11 +4,14 @@ with either reading of whether the cursor's own instant is included."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+
+from groupme_async import ResponseDecodeError
 
 from .conftest import envelope
 
@@ -62,3 +65,25 @@ class TimedServer:
             order = [item for item in order if keep(item[1])]
         page = [self.build(item_id, stamp(offset)) for item_id, offset in order[:limit]]
         return httpx.Response(200, json=envelope({self.list_key: page}))
+
+
+def check_walk(
+    server: TimedServer, limit: int, walk: Callable[[], Awaitable[list[Any]]], expected: list[Any]
+) -> None:
+    """The property of every time-cursor walk, against ``server``: each item
+    once, in order, in at most one request per item; or, only where more
+    items share an instant than a page holds, a ``ResponseDecodeError``.
+    A server that leaves the cursor's instant out loses ties at a page's
+    edge (nothing a client can do), but still never repeats one."""
+    offsets = [offset for _, offset in server.items]
+    ties = max((offsets.count(offset) for offset in offsets), default=0)
+    try:
+        got = asyncio.run(walk())
+    except ResponseDecodeError:
+        assert server.inclusive and ties >= limit
+        return
+    if server.inclusive or ties <= 1:
+        assert got == expected
+    else:
+        assert len(set(got)) == len(got) and set(got) <= set(expected)
+    assert len(server.requests) <= len(server.items) + 2
