@@ -26,11 +26,15 @@ from .resources import (
     Chats,
     Contacts,
     DirectMessages,
+    Events,
+    Gallery,
     GroupMessages,
     Groups,
     Members,
     Messages,
     PinnedConversations,
+    Polls,
+    Subgroups,
     Users,
 )
 
@@ -145,7 +149,8 @@ class AsyncGroupMe(AsyncClosing):
         self.groups = Groups(r)
         """Groups (``/groups``): list, create, update, join, leave, mute."""
         self.messages = Messages(r)
-        """Single-message operations (delete)."""
+        """Single messages: delete, show, edit, like and react, pin, and the
+        likes leaderboards."""
         self.blocks = Blocks(r)
         """Blocks (``/blocks``)."""
         # groups beyond the seeds, members, users, contacts, bots
@@ -157,6 +162,14 @@ class AsyncGroupMe(AsyncClosing):
         """Bots (``/bots``): post into one group; cannot read history."""
 
         # messages beyond the seeds, polls, events, subgroups, gallery
+        self.polls = Polls(r)
+        """Polls in groups (``/poll``)."""
+        self.events = Events(r)
+        """Calendar events (``/conversations/:id/events``)."""
+        self.subgroups = Subgroups(r)
+        """Topics of a group (``/groups/:id/subgroups``)."""
+        self.gallery = Gallery(r)
+        """The pictures, videos and files of a conversation."""
 
         # media services
 

@@ -18,6 +18,7 @@ from cattrs.cols import (
     is_sequence,
     list_structure_factory,
 )
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from ._envelope import clean_text
 from ._ids import chat_id
@@ -31,11 +32,15 @@ from .models import (
     ChatUser,
     Contact,
     EmojiAttachment,
+    EmojiReaction,
+    Event,
     EventAttachment,
+    EventLocation,
     FileAttachment,
     Group,
     GroupMembershipState,
     ImageAttachment,
+    LikedMessage,
     LocationAttachment,
     Member,
     MentionsAttachment,
@@ -43,13 +48,16 @@ from .models import (
     MyMembership,
     OwnerChangeResult,
     PendingMember,
+    Poll,
     PollAttachment,
+    PollOption,
     Profile,
     Reaction,
     ReadReceipt,
     ReplyAttachment,
     SharedGroup,
     SplitAttachment,
+    Subgroup,
     UnknownAttachment,
     User,
     VideoAttachment,
@@ -178,6 +186,7 @@ def _make_converter() -> cattrs.Converter:
     for cls in (*ATTACHMENT_TYPES.values(), UnknownAttachment):
         conv.register_unstructure_hook(cls, unstructure_attachment)
     conv.register_structure_hook(Message, _message_hook(conv, structure_attachment))
+    _register_content_hooks(conv)
     # A generated hook binds its fields' hooks when it is made: each model's
     # checked hook must exist before a model holding it (Group's members,
     # Chat's other_user) is generated, or the nested ids go unchecked.
@@ -205,6 +214,11 @@ ID_FIELDS: dict[type[Any], tuple[str, ...]] = {
     Contact: ("id", "user_id"),
     # A bot id is hex, not digits, and only ever travels in a JSON body.
     Bot: ("group_id",),
+    # messages beyond the seeds, polls, events, subgroups
+    Poll: ("id", "conversation_id", "owner_id"),
+    PollOption: ("id",),
+    Subgroup: ("id", "parent_id", "creator_user_id"),
+    Event: ("conversation_id", "creator_id"),
     User: ("id",),
     Profile: ("id",),
     Group: ("id",),
@@ -373,6 +387,104 @@ def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any])
         )
 
     return structure_message
+
+
+# --- messages beyond the seeds: likes listings, polls, events ------------------------------
+
+
+#: 10000-01-01T00:00:00Z, GroupMe's "forever" (a mute until unmuted).
+_END_OF_TIME = 253402300800
+
+
+def _register_content_hooks(conv: cattrs.Converter) -> None:
+    """Polls nest under ``data``, likes listings add ``liked_at`` to a
+    message, and events keep ISO 8601 times on the wire."""
+    poll_in = make_dict_structure_fn(Poll, conv)
+    poll_out = make_dict_unstructure_fn(Poll, conv)
+
+    def structure_poll(d: Any, cl: Any) -> Poll:
+        if isinstance(d, dict) and isinstance(d.get("data"), dict):
+            votes = d.get("user_votes")
+            if votes is None and d.get("user_vote") is not None:
+                votes = [d["user_vote"]]  # older answers name one vote only
+            d = {**d["data"], "user_votes": votes}
+        poll = poll_in(d, cl)
+        # Built before the id checks were registered: option ids (a vote's
+        # path segment) are checked here.
+        for option in poll.options:
+            check_server_id(option.id, "option id")
+        return poll
+
+    def unstructure_poll(poll: Poll) -> dict[str, Any]:
+        data = poll_out(poll)
+        return {"data": data, "user_votes": data.pop("user_votes")}
+
+    conv.register_structure_hook(Poll, structure_poll)
+    conv.register_unstructure_hook(Poll, unstructure_poll)
+
+    message = conv.get_structure_hook(Message)
+
+    def structure_liked(d: Any, _: Any) -> LikedMessage:
+        if not isinstance(d, dict):
+            raise TypeError(f"expected a message object, got {type(d).__name__}")
+        liked_at = d.get("liked_at")
+        return LikedMessage(
+            message=message(d, Message),
+            liked_at=None if liked_at is None else _structure_datetime(liked_at, datetime),
+        )
+
+    def unstructure_liked(liked: LikedMessage) -> dict[str, Any]:
+        out: dict[str, Any] = conv.unstructure(liked.message)
+        if liked.liked_at is not None:
+            out["liked_at"] = liked.liked_at.isoformat()
+        return out
+
+    conv.register_structure_hook(LikedMessage, structure_liked)
+    conv.register_unstructure_hook(LikedMessage, unstructure_liked)
+
+    location_in = make_dict_structure_fn(EventLocation, conv)
+
+    def structure_location(d: Any, cl: Any) -> EventLocation:
+        # Coordinates are strings in create answers and numbers in show answers.
+        if isinstance(d, dict):
+            d = {
+                **d,
+                **{
+                    k: repr(d[k])
+                    for k in ("lat", "lng")
+                    if isinstance(d.get(k), int | float) and not isinstance(d.get(k), bool)
+                },
+            }
+        return location_in(d, cl)
+
+    conv.register_structure_hook(EventLocation, structure_location)
+    event_out = make_dict_unstructure_fn(Event, conv)
+    times = ("start_at", "end_at", "created_at", "updated_at")
+
+    def unstructure_event(event: Event) -> dict[str, Any]:
+        out = event_out(event)
+        for name in times:
+            value = getattr(event, name)
+            out[name] = None if value is None else value.isoformat()
+        return out
+
+    conv.register_unstructure_hook(Event, unstructure_event)
+    subgroup_in = make_dict_structure_fn(Subgroup, conv)
+
+    def structure_subgroup(d: Any, cl: Any) -> Subgroup:
+        # "Muted until unmuted" is 253402300800, the first second of the year
+        # 10000, one past what a datetime holds: read as the last one before.
+        muted = d.get("muted_until") if isinstance(d, dict) else None
+        if isinstance(muted, int) and muted >= _END_OF_TIME:
+            d = {**d, "muted_until": _END_OF_TIME - 1}
+        return subgroup_in(d, cl)
+
+    conv.register_structure_hook(Subgroup, structure_subgroup)
+    # ``type`` is fixed (init=False), which cattrs would otherwise leave out.
+    conv.register_unstructure_hook(
+        EmojiReaction,
+        lambda e: {"type": e.type, "pack_id": e.pack_id, "pack_index": e.pack_index},
+    )
 
 
 converter = _make_converter()

@@ -40,6 +40,10 @@ from .models import Attachment, Message, MessagePage
 
 RawBody = dict[str, Any] | None
 
+#: Without it GroupMe replaces the text of every message carrying a file
+#: with "Please upgrade to download this file." (listings and the gallery).
+ACCEPT_FILES: dict[str, str | int] = {"acceptFiles": 1}
+
 
 @attrs.frozen
 class MessageEndpoints:
@@ -142,7 +146,7 @@ class MessagesEngine:
         return self._e.target(conversation_id, self._id_name)
 
     async def _get(self, target: _Target, params: dict[str, str | int]) -> RawBody:
-        return await self._r.call(target.list, params={**target.params, **params})
+        return await self._r.call(target.list, params={**target.params, **params, **ACCEPT_FILES})
 
     def _messages_of(self, body: dict[str, Any]) -> list[RawMessage] | None:
         messages = body.get(self._e.list_key)

@@ -24,6 +24,7 @@ import attrs
 
 from ._closing import AsyncClosing
 from ._ids import id_key
+from ._times import parse_time
 from .errors import ResponseDecodeError
 
 T = TypeVar("T")
@@ -417,3 +418,123 @@ async def walk_time_cursor(
         if fresh:
             yield fresh
         since, since_at = following, following_at
+
+
+# --- time cursors (gallery ``before=``, events ``end_at=``) ------------------------
+
+RawItem = dict[str, Any]
+
+
+def _stamp(item: Any, stamp_key: str, id_key: str, endpoint: str) -> tuple[datetime, str, str]:
+    """(the item's time, its raw stamp, its id), or a decode error."""
+    stamp = item.get(stamp_key) if isinstance(item, dict) else None
+    ident = item.get(id_key) if isinstance(item, dict) else None
+    if not isinstance(stamp, str) or not isinstance(ident, str | int) or isinstance(ident, bool):
+        raise ResponseDecodeError(endpoint, f"an item without a {stamp_key!r} time or an id")
+    try:
+        when = parse_time(stamp)
+    except ValueError:
+        raise ResponseDecodeError(endpoint, f"{stamp_key} is not an ISO 8601 time") from None
+    return when, stamp, str(ident)
+
+
+async def walk_times(
+    fetch: Callable[[str | None], Awaitable[list[RawItem]]],
+    *,
+    stamp_key: str,
+    id_key: str,
+    descending: bool,
+    cursor: str | None,
+    limit: int,
+    endpoint: str,
+    until: str | None = None,
+) -> AsyncGenerator[list[RawItem], None]:
+    """Yield every item of a listing paged by an ISO 8601 time, each once.
+
+    ``fetch(cursor)`` asks for the page from ``cursor`` (``None``: the
+    start); items come newest first (``descending``, a ``before=`` cursor)
+    or oldest first (an ``end_at=`` lower bound), and the next cursor is the
+    ``stamp_key`` of the last item.  Servers differ on whether the cursor's
+    own instant is included, so the ids already yielded AT that instant are
+    remembered (only those: memory stays bounded by a page) and skipped if
+    sent again, and anything on the far side of the cursor is dropped.
+
+    The walk ends on an empty page, on a short page with nothing new, or on
+    reaching ``until`` (exclusive; the far bound the server was also sent,
+    kept here too so a server that ignores it cannot walk the whole history).
+    A full page with nothing new means the cursor cannot move (more than
+    ``limit`` items share one instant, or the server ignores the cursor): a
+    ``ResponseDecodeError``, never a loop.
+    """
+    at = None if cursor is None else parse_time(cursor)
+    stop = None if until is None else parse_time(until)
+    at_instant: set[str] = set()
+    while True:
+        page = await fetch(cursor)
+        if not isinstance(page, list):
+            raise ResponseDecodeError(endpoint, f"expected a list, got {type(page).__name__}")
+        if not page:
+            return
+        fresh: list[tuple[datetime, str, str, RawItem]] = []
+        in_page: set[str] = set()
+        reached = False
+        for item in page:
+            when, stamp, ident = _stamp(item, stamp_key, id_key, endpoint)
+            if ident in in_page:
+                continue
+            if stop is not None and (when <= stop if descending else when >= stop):
+                reached = True
+                continue
+            if at is not None:
+                behind = when > at if descending else when < at
+                if behind or (when == at and ident in at_instant):
+                    continue
+            in_page.add(ident)
+            fresh.append((when, stamp, ident, item))
+        if not fresh:
+            if reached or len(page) < limit:
+                return
+            raise ResponseDecodeError(
+                endpoint,
+                f"{stamp_key} cursor {cursor} answered a full page of items already seen: "
+                "the cursor cannot move",
+            )
+        fresh.sort(key=lambda entry: entry[0], reverse=descending)
+        last_when, cursor = fresh[-1][0], fresh[-1][1]
+        if last_when != at:
+            at_instant = set()
+        at_instant.update(ident for when, _, ident, _ in fresh if when == last_when)
+        at = last_when
+        yield [entry[3] for entry in fresh]
+        if reached:
+            return
+
+
+# --- continuation tokens (polls) -----------------------------------------------------
+
+
+async def walk_tokens(
+    fetch: Callable[[str | None], Awaitable[tuple[list[T], str | None]]],
+    *,
+    endpoint: str,
+) -> AsyncGenerator[list[T], None]:
+    """Yield each page of a listing paged by an opaque continuation token.
+
+    ``fetch(token)`` answers ``(items, next_token)``; the walk ends when
+    there is no next token.  A token the walk has already sent means the
+    server is going round in circles: a ``ResponseDecodeError``, never a
+    loop.  (Tokens are remembered, one per page, not items.)
+    """
+    token: str | None = None
+    sent: set[str] = set()
+    while True:
+        items, token = await fetch(token)
+        if items:
+            yield items
+        if not token:
+            return
+        if token in sent:
+            raise ResponseDecodeError(
+                endpoint, "the continuation_token repeated: the server is not paging"
+            )
+        sent.add(token)

@@ -28,15 +28,20 @@ from .models import (
     Chat,
     Contact,
     DirectoryMembership,
+    Event,
     Group,
     GroupMembershipState,
+    LikedMessage,
     Member,
+    Message,
     MyMembership,
     OwnerChangeResult,
     PendingMember,
+    Poll,
     Profile,
     ReadReceipt,
     ShareUrls,
+    Subgroup,
     User,
     UserDetails,
 )
@@ -273,6 +278,47 @@ BOTS_POST = Route("POST", "v3", "/bots/post", Nothing())
 
 # --- messages beyond the seeds: show, edit, likes, pins; polls, events, topics, gallery --
 # (rows for gm.messages, gm.polls, gm.events, gm.subgroups, gm.gallery)
+_ONE_MESSAGE = "/groups/{group_id}/messages/{message_id}"
+_LIKES = "/messages/{conversation_id}/{message_id}"
+_PINS = "/conversations/{conversation_id}/messages/{message_id}"
+MESSAGES_GET = Route("GET", "v4", _ONE_MESSAGE, One(Message, "message"))
+MESSAGES_EDIT = Route("PUT", "v4", _ONE_MESSAGE, One(Message, "message"))
+MESSAGES_LIKE = Route("POST", "v3", _LIKES + "/like", Nothing())
+MESSAGES_UNLIKE = Route("POST", "v3", _LIKES + "/unlike", Nothing())
+MESSAGES_PIN = Route("POST", "v3", _PINS + "/pin", Nothing())
+MESSAGES_UNPIN = Route("POST", "v3", _PINS + "/unpin", Nothing())
+PINNED_GROUP = Route("GET", "v3", "/pinned/groups/{group_id}/messages", Many(Message, "messages"))
+PINNED_DIRECT = Route("GET", "v3", "/pinned/direct_messages", Many(Message, "messages"))
+LIKES_LEADERBOARD = Route("GET", "v3", "/groups/{group_id}/likes", Many(LikedMessage, "messages"))
+LIKES_MINE = Route("GET", "v3", "/groups/{group_id}/likes/mine", Many(LikedMessage, "messages"))
+LIKES_FOR_ME = Route("GET", "v3", "/groups/{group_id}/likes/for_me", Many(LikedMessage, "messages"))
+
+POLLS_CREATE = Route("POST", "v3", "/poll/{group_id}", One(Poll, "poll"))
+POLLS_LIST = Route("GET", "v3", "/poll/{group_id}", Raw())
+POLLS_GET = Route("GET", "v3", "/poll/{group_id}/{poll_id}", One(Poll, "poll"))
+POLLS_VOTE_ONE = Route("POST", "v3", "/poll/{group_id}/{poll_id}/{option_id}", One(Poll, "poll"))
+POLLS_VOTE_MANY = Route("POST", "v3", "/poll/{group_id}/{poll_id}", One(Poll, "poll"))
+POLLS_END = Route("POST", "v3", "/poll/{group_id}/{poll_id}/end", One(Poll, "poll"))
+
+_EVENTS = "/conversations/{conversation_id}/events"
+EVENTS_LIST = Route("GET", "v3", _EVENTS + "/list", Raw())
+EVENTS_GET = Route("GET", "v3", _EVENTS + "/show", One(Event, "event"))
+EVENTS_CREATE = Route("POST", "v3", _EVENTS + "/create", One(Event, "event"))
+EVENTS_UPDATE = Route("POST", "v3", _EVENTS + "/update", One(Event, "event"))
+EVENTS_DELETE = Route("DELETE", "v3", _EVENTS + "/delete", Nothing())
+EVENTS_RSVP = Route("POST", "v3", _EVENTS + "/rsvp", One(Event, "event"))
+EVENTS_RSVP_DELETE = Route("DELETE", "v3", _EVENTS + "/rsvp/delete", One(Event, "event"))
+
+_SUBGROUP = "/groups/{group_id}/subgroups/{subgroup_id}"
+SUBGROUPS_LIST = Route("GET", "v3", "/groups/{group_id}/subgroups", Many(Subgroup))
+SUBGROUPS_CREATE = Route("POST", "v3", "/groups/{group_id}/subgroups", One(Subgroup))
+SUBGROUPS_GET = Route("GET", "v3", _SUBGROUP, One(Subgroup))
+SUBGROUPS_UPDATE = Route("PUT", "v3", _SUBGROUP, One(Subgroup))
+SUBGROUPS_DELETE = Route("DELETE", "v3", _SUBGROUP, Nothing())
+SUBGROUPS_MUTE = Route("POST", "v3", _SUBGROUP + "/mute", One(Member, "membership"))
+SUBGROUPS_UNMUTE = Route("POST", "v3", _SUBGROUP + "/unmute", One(Member, "membership"))
+
+GALLERY_LIST = Route("GET", "v3", "/conversations/{conversation_id}/gallery", Raw())
 
 
 # --- media services: images, files, videos ----------------------------------------------

@@ -59,12 +59,16 @@ __all__ = [
     "Contact",
     "DirectoryMembership",
     "EmojiAttachment",
+    "EmojiReaction",
+    "Event",
     "EventAttachment",
+    "EventLocation",
     "FileAttachment",
     "Group",
     "GroupMembershipState",
     "GroupMessagesSummary",
     "ImageAttachment",
+    "LikedMessage",
     "LocationAttachment",
     "Member",
     "MemberAddResult",
@@ -75,7 +79,9 @@ __all__ = [
     "NewMember",
     "OwnerChangeResult",
     "PendingMember",
+    "Poll",
     "PollAttachment",
+    "PollOption",
     "Profile",
     "Reaction",
     "ReadReceipt",
@@ -83,6 +89,7 @@ __all__ = [
     "ShareUrls",
     "SharedGroup",
     "SplitAttachment",
+    "Subgroup",
     "UnknownAttachment",
     "User",
     "UserDetails",
@@ -227,8 +234,14 @@ class Reaction(_Model):
     """An emoji reaction and who gave it."""
 
     type: str
+    """``unicode`` (an emoji in ``code``) or ``emoji`` (a PowerUp emoji:
+    ``pack_id`` and ``pack_index``)."""
     code: str | None = None
     user_ids: tuple[str, ...] = ()
+    pack_id: int | None = None
+    """The PowerUp pack of an ``emoji`` reaction."""
+    pack_index: int | None = None
+    """The emoji's place in its pack."""
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -678,6 +691,143 @@ class Bot(_Model):
 
 
 # --- messages beyond the seeds: likes, pins, leaderboard; polls, events, topics, gallery --
+
+
+@attrs.frozen(kw_only=True)
+class EmojiReaction(_Model):
+    """A PowerUp emoji to react with (``gm.messages.like(..., reaction=...)``).
+
+    ``pack_id`` and ``pack_index`` name the emoji as a message's
+    :class:`EmojiAttachment` charmap does.
+    """
+
+    pack_id: int
+    pack_index: int
+    type: str = attrs.field(default="emoji", init=False)
+
+
+@attrs.frozen(kw_only=True)
+class LikedMessage(_Model):
+    """A message in a likes listing (leaderboard, your likes, likes of yours)."""
+
+    message: Message
+    liked_at: datetime | None = None
+    """When you liked it: only ``gm.messages.liked_by_me`` answers carry it."""
+
+    @property
+    def like_count(self) -> int:
+        """How many people liked the message."""
+        return len(self.message.favorited_by)
+
+
+@attrs.frozen(kw_only=True)
+class PollOption(_Model):
+    """One choice of a poll."""
+
+    id: str
+    """The option's id within its poll (``"1"``, ``"2"``, ...)."""
+    title: str
+    votes: int = 0
+    """GroupMe omits the key for an option nobody chose."""
+    voter_ids: tuple[str, ...] = ()
+    """Who chose it (empty in anonymous polls)."""
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Poll(_Identified):
+    """A poll and, when you voted, your choices.
+
+    GroupMe nests the poll under ``data`` beside ``user_votes``; the model
+    is flat, and ``to_dict()`` nests it again.
+    """
+
+    id: str
+    subject: str
+    conversation_id: str | None = None
+    """The group the poll is in."""
+    owner_id: str | None = None
+    """The user who created it."""
+    created_at: datetime | None = None
+    expiration: datetime | None = None
+    """When voting closes."""
+    status: str | None = None
+    """``active`` or ``past``."""
+    options: tuple[PollOption, ...] = ()
+    last_modified: datetime | None = None
+    type: str | None = None
+    """``single`` or ``multi`` (missing on old polls)."""
+    visibility: str | None = None
+    """``public`` or ``anonymous`` (missing on old polls)."""
+    user_votes: tuple[str, ...] = ()
+    """The option ids you chose (empty when you have not voted)."""
+
+
+@attrs.frozen(kw_only=True)
+class EventLocation(_Model):
+    """Where a calendar event takes place."""
+
+    name: str
+    address: str | None = None
+    lat: str | None = None
+    """Latitude as a decimal string (GroupMe sends a string or a number)."""
+    lng: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Event(_Model):
+    """A calendar event of a conversation.
+
+    Its times are ISO 8601 on the wire (``to_dict()`` keeps them so) and
+    timezone-aware here.
+    """
+
+    event_id: str
+    """GroupMe's id of the event (hex digits, not a number)."""
+    name: str
+    conversation_id: str | None = None
+    creator_id: str | None = None
+    start_at: datetime | None = None
+    end_at: datetime | None = None
+    timezone: str | None = None
+    """An IANA zone name such as ``America/Chicago``."""
+    is_all_day: bool = False
+    description: str | None = None
+    image_url: str | None = None
+    location: EventLocation | None = None
+    reminders: tuple[int, ...] = ()
+    """Seconds before the start at which GroupMe reminds the members."""
+    going: tuple[str, ...] = ()
+    """User ids who said they are going."""
+    not_going: tuple[str, ...] = ()
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Subgroup(_Identified):
+    """A topic (subgroup) of a group."""
+
+    id: str
+    parent_id: str | None = None
+    """The group the topic belongs to."""
+    topic: str | None = None
+    """The topic's name."""
+    type: str | None = None
+    """``private`` (anyone may post) or ``announcement`` (admins only)."""
+    description: str | None = None
+    avatar_url: str | None = None
+    creator_user_id: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    muted_until: datetime | None = None
+    """When your mute ends; a mute until unmuted reads as the last second of
+    the year 9999."""
+    like_icon: Reaction | None = None
+    """A PowerUp emoji replacing the heart, when set."""
+    messages: GroupMessagesSummary | None = None
+    unread_count: int | None = None
+    last_read_message_id: str | None = None
+    last_read_at: datetime | None = None
 
 
 # --- media services: images, files, videos ------------------------------------------------

@@ -21,6 +21,7 @@ from ._asgi import IN_PROCESS_KEY, Receive, Scope, Send, abort, lifespan, read_b
 from ._data import ConversationKind, derive
 from ._endpoints import TABLE
 from ._http import HTTPError, Reply, Request, error, not_found
+from ._likes import HEART, add_like, checked_icon
 from ._members import file_join_request
 from ._messages import store_message
 from ._routes import Match
@@ -245,6 +246,37 @@ class FakeGroupMe:
         ``answer`` to the join question); returns the pending membership id
         that ``/pending_memberships`` lists and ``/approval`` answers."""
         return file_join_request(self._state, group_id, user_id, answer)
+
+    def like(
+        self,
+        kind: ConversationKind,
+        id: str,
+        message_id: str,
+        *,
+        user_id: str | None = None,
+        reaction: str | None = None,
+    ) -> dict[str, Any]:
+        """Like a message as if someone did it now; returns the message.
+
+        ``user_id`` defaults as in :meth:`post`; ``reaction`` is one of the
+        unicode codes GroupMe accepts (default: a plain like, a red heart).
+        """
+        store = self._store(kind, id)
+        members = [u.id for u in store.spec.senders]
+        if user_id is None:
+            user_id = next((u for u in members if u != self.me_id), self.me_id)
+        if user_id not in members:
+            raise ValueError(f"user {user_id} is not in that conversation")
+        slot = store.find(int(message_id)) if message_id.isdigit() else None
+        if slot is None:
+            raise KeyError(f"no message {message_id!r} in {kind} {id!r}")
+        icon = HEART if reaction is None else {"type": "unicode", "code": reaction}
+        try:
+            checked = checked_icon(icon)
+        except HTTPError:
+            raise ValueError(f"{reaction!r} is not a reaction GroupMe accepts") from None
+        add_like(self._state, store, slot, user_id, checked)
+        return store.slot_message(slot)
 
     def _store(self, kind: str, id: str) -> ConversationStore:
         state = self._state

@@ -10,7 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import _blocks, _bots, _contacts, _groups, _images, _members, _messages, _users
+from . import (
+    _blocks,
+    _bots,
+    _contacts,
+    _events,
+    _gallery,
+    _groups,
+    _images,
+    _likes,
+    _members,
+    _message_ops,
+    _messages,
+    _polls,
+    _subgroups,
+    _users,
+)
 from ._routes import RouteTable
 
 FAMILIES = (
@@ -23,6 +38,13 @@ FAMILIES = (
     _members,
     _bots,
     _contacts,
+    # messages beyond the seeds, polls, events, subgroups, gallery
+    _message_ops,
+    _likes,
+    _polls,
+    _events,
+    _subgroups,
+    _gallery,
 )
 
 TABLE = RouteTable(route for family in FAMILIES for route in family.ROUTES)

@@ -15,7 +15,10 @@ MAX_TEXT_LENGTH = 1000
 
 
 def list_group_messages(state: FakeState, r: Request, *, group_id: str) -> Reply:
-    """A page of a group's messages (`limit`, `before_id`, `since_id`, `after_id`)."""
+    """A page of a group's messages (`limit`, `before_id`, `since_id`, `after_id`, `acceptFiles`).
+
+    Without `acceptFiles=1` the text of file messages is an upgrade notice.
+    """
     return _page(r, state.group(group_id), "messages")
 
 
@@ -25,7 +28,7 @@ def send_group_message(state: FakeState, r: Request, *, group_id: str) -> Reply:
 
 
 def list_direct_messages(state: FakeState, r: Request) -> Reply:
-    """A page of the DMs with `other_user_id`, with the read receipt (same cursors)."""
+    """A page of the DMs with `other_user_id` and the read receipt (same cursors, `acceptFiles`)."""
     other = r.query.get("other_user_id")
     if not other:
         raise HTTPError(400, "other_user_id is required")
@@ -154,6 +157,61 @@ def store_message(
     return message
 
 
+def announce(
+    state: FakeState,
+    store: ConversationStore,
+    text: str,
+    attachment: dict[str, Any],
+    event: tuple[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """Post "me"'s message announcing a poll or a calendar event: the
+    attachment, and ``event`` (type, data) with "me" as its user."""
+    kind, data = event
+    guid = f"{attachment['type']}-{attachment.get('poll_id') or attachment.get('event_id')}"
+    message = store_message(state, store, state.world.me, text, [attachment], guid, state.clock())
+    message["event"] = {
+        "type": kind,
+        "data": {**data, "user": {"id": state.me_id, "nickname": message["name"]}},
+    }
+    return message
+
+
+def checked_content(text: Any, attachments: Any) -> tuple[str | None, list[dict[str, Any]]]:
+    """A message's ``text`` and ``attachments`` (sends and edits), or a 400."""
+    if text is not None and not isinstance(text, str):
+        raise HTTPError(400, "text must be a string")
+    if text is not None and len(text) > MAX_TEXT_LENGTH:
+        raise HTTPError(400, f"text is too long (maximum is {MAX_TEXT_LENGTH} characters)")
+    if attachments is None:
+        attachments = []
+    if not isinstance(attachments, list) or not all(
+        isinstance(a, dict) and isinstance(a.get("type"), str) for a in attachments
+    ):
+        raise HTTPError(400, "attachments must be a list of objects with a type")
+    if not (text or "").strip() and not attachments:
+        raise HTTPError(400, "text is required unless there are attachments")
+    return text, attachments
+
+
+#: What GroupMe puts in place of a file message's text for clients that do
+#: not send ``acceptFiles=1`` (the attachment itself is left intact).
+UPGRADE_NOTICE = "Please upgrade to download this file."
+
+
+def hide_file_text(
+    store: ConversationStore, r: Request, messages: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``messages`` as a client without ``acceptFiles=1`` sees them."""
+    if not store.has_files or r.query.get("acceptFiles") in ("1", "true"):
+        return messages
+    return [
+        {**m, "text": UPGRADE_NOTICE}
+        if any(a.get("type") == "file" for a in m.get("attachments") or ())
+        else m
+        for m in messages
+    ]
+
+
 # --- internals ---------------------------------------------------------------
 
 
@@ -191,6 +249,7 @@ def _page(r: Request, store: ConversationStore, key: str) -> Reply:
         messages = store.descending(store.total, 0, limit)
     if not messages and "after_id" not in cursors:
         return empty(304)
+    messages = hide_file_text(store, r, messages)
     body: dict[str, Any] = {"count": store.alive, key: messages}
     if key == "direct_messages" and store.read_receipt is not None:
         body["read_receipt"] = store.read_receipt
@@ -201,20 +260,7 @@ def _create(state: FakeState, store: ConversationStore, payload: dict[str, Any])
     guid = payload.get("source_guid")
     if not isinstance(guid, str) or not guid:
         raise HTTPError(400, "source_guid is required")
-    text = payload.get("text")
-    if text is not None and not isinstance(text, str):
-        raise HTTPError(400, "text must be a string")
-    if text is not None and len(text) > MAX_TEXT_LENGTH:
-        raise HTTPError(400, f"text is too long (maximum is {MAX_TEXT_LENGTH} characters)")
-    attachments = payload.get("attachments", [])
-    if attachments is None:
-        attachments = []
-    if not isinstance(attachments, list) or not all(
-        isinstance(a, dict) and isinstance(a.get("type"), str) for a in attachments
-    ):
-        raise HTTPError(400, "attachments must be a list of objects with a type")
-    if not (text or "").strip() and not attachments:
-        raise HTTPError(400, "text is required unless there are attachments")
+    text, attachments = checked_content(payload.get("text"), payload.get("attachments", []))
     now = state.clock()
     if store.guid_seen(guid, now):
         raise HTTPError(409, "Message with this source_guid already exists")

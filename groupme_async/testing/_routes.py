@@ -45,6 +45,10 @@ CAPTURES: dict[str, re.Pattern[str]] = {
     "membership_id": DIGITS,
     "results_id": re.compile(r"[0-9A-Za-z-]{1,64}"),
     "share_token": re.compile(r"[0-9A-Za-z_-]{1,64}"),
+    # messages beyond the seeds: polls, topics
+    "poll_id": DIGITS,
+    "option_id": DIGITS,
+    "subgroup_id": DIGITS,
 }
 
 _METHOD_ORDER = {name: n for n, name in enumerate(get_args(Method))}

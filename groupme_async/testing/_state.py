@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._data import ConversationSpec, User, derive
@@ -82,6 +83,11 @@ class FakeState:
         self.contacts = Contacts.from_world(seed, me, self.world.users, self.world.me_created_at)
         #: Seconds before ``members/add`` results stop answering 503.
         self.members_results_delay = members_results_delay
+        # messages beyond the seeds: polls, calendar events, topics (likes,
+        # edits and pins live on each conversation's store)
+        self.polls = PollsState()
+        self.events = EventsState()
+        self.subgroups = SubgroupsState()
 
     @property
     def me_id(self) -> str:
@@ -143,3 +149,33 @@ class FakeState:
         if "+" in conversation_id:
             return self.chat(conversation_id)
         return self.group(conversation_id)
+
+
+# --- messages beyond the seeds: polls, calendar events, topics --------------------------
+
+
+@dataclass
+class PollsState:
+    """Polls by group id, oldest first; each is the poll's ``data`` plus
+    ``voters`` (user id -> option ids) and ``ended``."""
+
+    by_group: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    serial: int = 0
+
+
+@dataclass
+class EventsState:
+    """Calendar events by conversation id, then event id."""
+
+    by_conversation: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    serial: int = 0
+
+
+@dataclass
+class SubgroupsState:
+    """Topics by group id, then topic id, and "me"'s mutes (topic id ->
+    until, Unix seconds)."""
+
+    by_group: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    muted: dict[str, int] = field(default_factory=dict)
+    serial: int = 0

@@ -32,6 +32,10 @@ class ConversationStore:
         "deleted",
         "guid_order",
         "guids",
+        "has_files",
+        "liked_at",
+        "patches",
+        "pinned",
         "read_receipt",
         "spec",
     )
@@ -50,6 +54,17 @@ class ConversationStore:
         self.guids: dict[str, float] = {}
         self.guid_order: deque[tuple[float, str]] = deque()
         self.read_receipt: dict[str, Any] | None = None
+        # What clients changed on single messages (likes, reactions, edits,
+        # pins), by slot: generated messages are never stored, so their
+        # changes are laid over them as they are served.
+        self.patches: dict[int, dict[str, Any]] = {}
+        #: When "me" liked each slot (wall seconds), for ``likes/mine``.
+        self.liked_at: dict[int, int] = {}
+        #: Pinned slots and when they were pinned.
+        self.pinned: dict[int, int] = {}
+        #: Whether any message carries a file (only then do listings without
+        #: ``acceptFiles=1`` need to hide file messages' text).
+        self.has_files = False
 
     # --- slots ---------------------------------------------------------------
 
@@ -69,15 +84,21 @@ class ConversationStore:
     def slot_message(self, slot: int) -> dict[str, Any]:
         n = self.spec.count
         if slot >= n:
-            return self.appended[slot - n]
-        if not self.cache_size:
-            return self.spec.message(slot)
-        cached = self.cache.get(slot)
-        if cached is None:
-            cached = self.cache[slot] = self.spec.message(slot)
-            if len(self.cache) > self.cache_size:
-                del self.cache[next(iter(self.cache))]
-        return cached
+            message = self.appended[slot - n]
+        elif not self.cache_size:
+            message = self.spec.message(slot)
+        else:
+            cached = self.cache.get(slot)
+            if cached is None:
+                cached = self.cache[slot] = self.spec.message(slot)
+                if len(self.cache) > self.cache_size:
+                    del self.cache[next(iter(self.cache))]
+            message = cached
+        if self.patches:
+            patch = self.patches.get(slot)
+            if patch is not None:
+                return {**message, **patch}
+        return message
 
     def lower_bound(self, message_id: int) -> int:
         """How many slots hold an id below ``message_id``."""
@@ -153,6 +174,19 @@ class ConversationStore:
     def append(self, message: dict[str, Any]) -> None:
         self.appended.append(message)
         self.appended_ids.append(int(message["id"]))
+        self.note_files(message.get("attachments"))
+
+    def patch(self, slot: int, **changes: Any) -> dict[str, Any]:
+        """Change fields of the message in ``slot``; returns it as now served."""
+        self.patches.setdefault(slot, {}).update(changes)
+        self.note_files(changes.get("attachments"))
+        return self.slot_message(slot)
+
+    def note_files(self, attachments: Any) -> None:
+        if not self.has_files and isinstance(attachments, list):
+            self.has_files = any(
+                isinstance(a, dict) and a.get("type") == "file" for a in attachments
+            )
 
     def delete(self, slot: int) -> None:
         self.deleted.add(slot)

@@ -58,7 +58,7 @@ async def test_the_gap_404_names_the_actual_path(
     fake: FakeGroupMe, http: httpx.AsyncClient
 ) -> None:
     gid = first(fake, "group")
-    path = f"/v3/groups/{gid}/likes"
+    path = f"/v3/groups/{gid}/not_an_endpoint"
     assert error(await http.get(path, params={"limit": 1}), 404) == gap("GET", path)
     assert error(await http.put(f"/v3/groups/{gid}"), 404) == gap("PUT", f"/v3/groups/{gid}")
 
@@ -102,6 +102,9 @@ async def test_every_listed_endpoint_is_served(fake: FakeGroupMe, http: httpx.As
         ":membership_id": "123456789",
         ":results_id": "0f1e2d3c",
         ":share_token": "AbC-12_x",
+        ":poll_id": "1",
+        ":option_id": "1",
+        ":subgroup_id": "1",
     }
     endpoints = implemented_endpoints()
     assert {(e.method, e.path) for e in endpoints} >= {

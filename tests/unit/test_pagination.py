@@ -100,10 +100,10 @@ async def test_iter_newest_first_pages_back_by_before_id_until_304() -> None:
             got = await _ids(gm.group_messages.iter("42", limit=4))
     assert got == list(range(10, 0, -1))
     assert conv.requests == [
-        {"limit": "4"},
-        {"limit": "4", "before_id": "7"},
-        {"limit": "4", "before_id": "3"},
-        {"limit": "4", "before_id": "1"},  # answered 304: the end
+        {"limit": "4", "acceptFiles": "1"},
+        {"limit": "4", "before_id": "7", "acceptFiles": "1"},
+        {"limit": "4", "before_id": "3", "acceptFiles": "1"},
+        {"limit": "4", "before_id": "1", "acceptFiles": "1"},  # answered 304: the end
     ]
 
 
@@ -148,7 +148,7 @@ async def test_list_since_id_is_the_apis_most_recent_page() -> None:
     # The most recent 10 newer than 5: 6..20 are skipped, exactly as GroupMe does.
     assert [int(m.id) for m in page.messages] == list(range(30, 20, -1))
     assert page.count == 30
-    assert conv.requests == [{"since_id": "5", "limit": "10"}]
+    assert conv.requests == [{"since_id": "5", "limit": "10", "acceptFiles": "1"}]
 
 
 async def test_since_yields_every_newer_message_once_oldest_first() -> None:

@@ -69,6 +69,14 @@ EXPECTED = {
     "PendingMember",
     "SharedGroup",
     "UserDetails",
+    # messages beyond the seeds, polls, events, subgroups
+    "EmojiReaction",
+    "Event",
+    "EventLocation",
+    "LikedMessage",
+    "Poll",
+    "PollOption",
+    "Subgroup",
     "__version__",
 }
 

@@ -57,7 +57,7 @@ def test_the_client_runs_under_trio() -> None:
     assert user_id == "93645911"
     assert messages == ["7", "6", "5", "4", "3", "2", "1"]
     assert len(sleeps.delays) == 1  # the 503 was retried once
-    assert seen.count("/v3/groups/42/messages?limit=3&before_id=5") == 2
+    assert seen.count("/v3/groups/42/messages?limit=3&before_id=5&acceptFiles=1") == 2
 
 
 def test_default_sleep_works_under_trio() -> None:
