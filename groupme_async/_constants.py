@@ -55,3 +55,13 @@ LANDED_LOOKBACK_SECONDS = 300
 LANDED_LOOKBACK_PAGES = 10
 
 USER_AGENT = "groupme_async/0.1"
+
+# --- media services ----------------------------------------------------------------
+
+#: The file service takes files under 50 MB.
+MAX_FILE_BYTES = 50 * 2**20
+#: Polling an upload's status: the first wait, and the longest (doubling between).
+POLL_FIRST_DELAY = 0.5
+POLL_MAX_DELAY = 5.0
+#: The one host whose image URLs GroupMe accepts in attachments.
+IMAGE_HOST = "i.groupme.com"
