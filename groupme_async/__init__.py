@@ -2,6 +2,7 @@
 
 from ._client import AsyncGroupMe
 from ._limiter import AdaptiveRateLimiter
+from ._messages import ExternalImageWarning
 from ._pagination import AsyncPaginator
 from ._requester import InsecureTransportWarning, RateLimiter
 from ._retry import RetryPolicy
@@ -19,6 +20,7 @@ from .errors import (
     ResponseDecodeError,
     SendOutcomeUnknownError,
     ServerError,
+    UploadFailedError,
 )
 from .models import (
     Attachment,
@@ -29,6 +31,7 @@ from .models import (
     EmojiAttachment,
     EventAttachment,
     FileAttachment,
+    FileInfo,
     Group,
     GroupMessagesSummary,
     ImageAttachment,
@@ -45,9 +48,11 @@ from .models import (
     ShareUrls,
     SplitAttachment,
     UnknownAttachment,
+    UploadedImage,
     User,
     VideoAttachment,
 )
+from .resources import FileDownload
 
 __version__ = "0.1.0"
 
@@ -68,7 +73,10 @@ __all__ = [
     "DirectoryMembership",
     "EmojiAttachment",
     "EventAttachment",
+    "ExternalImageWarning",
     "FileAttachment",
+    "FileDownload",
+    "FileInfo",
     "Group",
     "GroupMeError",
     "GroupMessagesSummary",
@@ -95,6 +103,8 @@ __all__ = [
     "ShareUrls",
     "SplitAttachment",
     "UnknownAttachment",
+    "UploadFailedError",
+    "UploadedImage",
     "User",
     "VideoAttachment",
     "__version__",

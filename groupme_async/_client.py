@@ -24,11 +24,14 @@ from .resources import (
     Blocks,
     Chats,
     DirectMessages,
+    Files,
     GroupMessages,
     Groups,
+    Images,
     Messages,
     PinnedConversations,
     Users,
+    Videos,
 )
 
 TOKEN_ENV = "GROUPME_TOKEN"  # noqa: S105 - the variable's name, not a token
@@ -150,6 +153,12 @@ class AsyncGroupMe:
         # messages beyond the seeds, polls, events, subgroups, gallery
 
         # media services
+        self.images = Images(r)
+        """The image service: upload or import images as ``i.groupme.com`` URLs."""
+        self.files = Files(r)
+        """The file service: upload, describe and download files."""
+        self.videos = Videos(r)
+        """The video service: upload and transcode videos."""
 
     def with_options(
         self,

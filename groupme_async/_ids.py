@@ -49,10 +49,23 @@ def id_key(message_id: str) -> int:
     return int(message_id) if message_id.isascii() and message_id.isdigit() else -1
 
 
+#: A file service id: letters, digits, ``-`` and ``_`` (a UUID or a hash),
+#: so never a dot, a slash or an escape.
+_FILE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+
+
+def check_file_id(value: object, name: str = "file_id") -> str:
+    """A file id from the file service, or ``ValueError``."""
+    if isinstance(value, str) and _FILE_ID.fullmatch(value):
+        return value
+    raise ValueError(f"{name} must be a file id (letters, digits, '-' and '_'), got {value!r}")
+
+
 #: Path placeholders that are not plain digit ids, and their checks.
 _PATH_RULES = {
     "chat_id": check_chat_id,
     "conversation_id": check_conversation_id,
+    "file_id": check_file_id,
 }
 
 

@@ -56,6 +56,12 @@ EXPECTED = {
     "UnknownAttachment",
     "User",
     "VideoAttachment",
+    # media services
+    "ExternalImageWarning",
+    "FileDownload",
+    "FileInfo",
+    "UploadFailedError",
+    "UploadedImage",
     "__version__",
 }
 
