@@ -104,6 +104,8 @@ class FakeGroupMe:
     ``time.monotonic``) drives the rate limit and the 60 s ``source_guid``
     window, so tests need not sleep;
     ``sleep`` (default ``anyio.sleep``) is what the "slow" fault awaits.
+    ``processing_polls`` is how many status polls a file or video upload
+    answers "pending"/"enqueued" before "complete".
 
     The endpoints it implements are listed by
     :func:`~groupme_async.testing.implemented_endpoints`; any other answers
@@ -129,6 +131,7 @@ class FakeGroupMe:
         cache_messages: int = 0,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        processing_polls: int = 1,
     ) -> None:
         unknown = sorted(set(faults) - set(ALL_FAULTS))
         if unknown:
@@ -139,6 +142,10 @@ class FakeGroupMe:
             raise ValueError("rate_limit must be a positive number of requests per second")
         if burst is not None and burst < 1:
             raise ValueError("burst must be at least 1")
+        if isinstance(processing_polls, bool) or not isinstance(processing_polls, int):
+            raise ValueError("processing_polls must be a whole number of polls")
+        if processing_polls < 0:
+            raise ValueError("processing_polls must not be negative")
         self.seed = seed
         self._clock = clock or time.monotonic
         self._state = FakeState(
@@ -150,6 +157,7 @@ class FakeGroupMe:
             cache_messages=cache_messages,
             clock=self._clock,
         )
+        self._state.media.processing_polls = processing_polls
         self._sleep = sleep or anyio.sleep
         self.rate_limit = rate_limit
         self.burst = burst if burst is not None else max(1, math.ceil(rate_limit or 1))
@@ -271,8 +279,12 @@ class FakeGroupMe:
             return
         if scope["type"] != "http":
             return
-        body = await read_body(receive)
         self.stats.requests += 1
+        try:
+            body = await read_body(receive)
+        except HTTPError as exc:
+            await self._send(send, error(exc.status, exc.errors))
+            return
         in_process = bool(scope.get(IN_PROCESS_KEY))
         token = _token(scope)
         query = dict(
@@ -310,7 +322,8 @@ class FakeGroupMe:
             route, captures = matched
             if captures is None:
                 raise not_found()
-            reply = route.handler(self._state, Request(method, path, query, body), **captures)
+            request = Request(method, path, query, body, *_headers_and_origin(scope))
+            reply = route.handler(self._state, request, **captures)
         except HTTPError as exc:
             reply = error(exc.status, exc.errors)
         if fault == "lost_after_commit":
@@ -350,6 +363,15 @@ class FakeGroupMe:
         is_send = matched is not None and matched.route.sends_message
         kinds = [f for f in self.faults if f != "lost_after_commit" or is_send]
         return self._fault_rng.choice(kinds) if kinds else None
+
+
+def _headers_and_origin(scope: Scope) -> tuple[dict[str, str], str]:
+    headers = {
+        name.decode("latin-1").lower(): value.decode("latin-1")
+        for name, value in scope.get("headers", ())
+    }
+    host = headers.get("host") or "fake"
+    return headers, f"{scope.get('scheme', 'http')}://{host}"
 
 
 def _token(scope: Scope) -> str | None:

@@ -9,6 +9,7 @@ from ._http import DIGITS, HTTPError, Reply, Request, empty, not_found, ok
 from ._routes import Route
 from ._state import FakeState
 from ._store import ConversationStore
+from ._uploads import check_media_attachments
 
 MAX_PAGE_LIMIT = 100
 MAX_TEXT_LENGTH = 1000
@@ -215,6 +216,7 @@ def _create(state: FakeState, store: ConversationStore, payload: dict[str, Any])
         raise HTTPError(400, "attachments must be a list of objects with a type")
     if not (text or "").strip() and not attachments:
         raise HTTPError(400, "text is required unless there are attachments")
+    check_media_attachments(state, store.spec.chat_id, attachments)
     now = state.clock()
     if store.guid_seen(guid, now):
         raise HTTPError(409, "Message with this source_guid already exists")

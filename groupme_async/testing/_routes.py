@@ -41,6 +41,7 @@ CAPTURES: dict[str, re.Pattern[str]] = {
     "message_id": DIGITS,
     "chat_id": CHAT_ID,
     "conversation_id": re.compile(f"{DIGITS.pattern}|{CHAT_ID.pattern}"),
+    "file_id": re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}"),
 }
 
 _METHOD_ORDER = {name: n for n, name in enumerate(get_args(Method))}

@@ -99,6 +99,7 @@ async def test_every_listed_endpoint_is_served(fake: FakeGroupMe, http: httpx.As
         ":user_id": fake.me_id,
         ":conversation_id": gid,
         ":message_id": next(fake.messages("group", gid))["id"],
+        ":file_id": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
     }
     endpoints = implemented_endpoints()
     assert {(e.method, e.path) for e in endpoints} >= {
