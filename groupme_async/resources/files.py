@@ -14,7 +14,7 @@ from .._ids import check_conversation_id, check_file_id
 from .._polling import upload_and_wait
 from .._requester import ByteStream
 from .._routes import FILES_DOWNLOAD, FILES_METADATA, FILES_STATUS, FILES_UPLOAD, Bound
-from ..errors import APITimeoutError, ResponseDecodeError
+from ..errors import APITimeoutError, NotFoundError, ResponseDecodeError
 from ..models import FileAttachment, FileInfo
 from ._base import Resource, check_id_list
 
@@ -122,8 +122,9 @@ class Files(Resource):
                 async for chunk in download:
                     out.write(chunk)
 
-        A file larger than ``max_bytes`` (by its metadata, or by what
-        arrives) is a :class:`ResponseDecodeError`.  The retry policy's
+        A file the conversation does not have is a :class:`NotFoundError`;
+        one larger than ``max_bytes`` (by its metadata, or by what arrives)
+        is a :class:`ResponseDecodeError`.  The retry policy's
         deadline covers the whole download, including the time your code
         spends between chunks; derive a client with a longer one
         (``gm.with_options(retry=...)``) for big files on slow links.  The
@@ -145,7 +146,13 @@ class Files(Resource):
         infos = await self.metadata(conversation_id, [file_id])
         info = next((i for i in infos if i.file_id == file_id), None)
         if info is None:
-            raise ResponseDecodeError(FILES_METADATA.label, f"no details for file {file_id}")
+            # The service leaves out files it does not know in this
+            # conversation: for a download that is a 404.
+            raise NotFoundError(
+                404,
+                [f"no file {file_id} in conversation {conversation_id}"],
+                endpoint=FILES_METADATA.label,
+            )
         if info.file_size is not None and info.file_size > max_bytes:
             raise ResponseDecodeError(
                 label, f"the file is {info.file_size} bytes, more than max_bytes ({max_bytes})"

@@ -21,6 +21,7 @@ from groupme_async import (
     FileAttachment,
     FileInfo,
     ImageAttachment,
+    NotFoundError,
     ResponseDecodeError,
     RetryPolicy,
     ServerError,
@@ -473,7 +474,7 @@ async def test_a_download_of_a_file_the_service_does_not_describe(gm: AsyncGroup
     with respx.mock(assert_all_called=False) as mock:
         mock.post(f"{FILES}/42/fileData").mock(return_value=httpx.Response(200, json=[]))
         download = mock.post(f"{FILES}/42/files/a1").mock(return_value=httpx.Response(200))
-        with pytest.raises(ResponseDecodeError, match="a1"):
+        with pytest.raises(NotFoundError, match="a1"):
             async with gm.files.download("42", "a1"):
                 pass
     assert download.call_count == 0
