@@ -73,7 +73,8 @@ class AsyncGroupMe:
     ``base_url`` (default: ``GROUPME_BASE_URL``, else the real hosts) is one
     origin, such as ``"http://127.0.0.1:8000"``, under which every API family
     lives (v3 at ``/v3``, v4 at ``/v4``, v2 at ``/v2``, images at
-    ``/image``), as :class:`groupme_async.testing.FakeGroupMe` serves them.
+    ``/image``, files at ``/file``, videos at ``/video``), as
+    :class:`groupme_async.testing.FakeGroupMe` serves them.
     ``transport`` takes any ``httpx.AsyncBaseTransport`` to run offline.
 
     ``timeout`` bounds each network operation, ``retry`` sets the attempts,
