@@ -220,3 +220,25 @@ async def test_uploads_and_downloads_through_faults() -> None:
             image.attachment(),
             video,
         )
+
+
+def test_uploads_and_downloads_run_under_trio(tmp_path: Path) -> None:
+    import trio
+
+    path = tmp_path / "a.bin"
+    data = document(300_000, seed=4)
+    path.write_bytes(data)
+
+    async def scenario() -> None:
+        fake, _, gm = setup(processing_polls=1)
+        group = conversation(fake, "group")
+        async with gm:
+            from_path = await gm.files.upload(group.id, path, "a.bin")
+            from_stream = await gm.files.upload(group.id, pieces(data), "b.bin")
+            video = await gm.videos.upload(group.id, MP4)
+            for attachment in (from_path, from_stream):
+                async with gm.files.download(group.id, attachment.file_id) as download:
+                    assert await download.read() == data
+        assert video.url.startswith("https://v.groupme.com/")
+
+    trio.run(scenario)
