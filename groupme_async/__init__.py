@@ -15,6 +15,7 @@ if "httpx" not in _sys.modules:
 
 from ._client import AsyncGroupMe
 from ._limiter import AdaptiveRateLimiter
+from ._messages import ExternalImageWarning
 from ._pagination import AsyncPaginator
 from ._requester import InsecureTransportWarning, RateLimiter
 from ._retry import RetryPolicy
@@ -34,6 +35,7 @@ from .errors import (
     ResponseDecodeError,
     SendOutcomeUnknownError,
     ServerError,
+    UploadFailedError,
 )
 from .models import (
     ApprovalResult,
@@ -50,6 +52,7 @@ from .models import (
     EventAttachment,
     EventLocation,
     FileAttachment,
+    FileInfo,
     Group,
     GroupMembershipState,
     GroupMessagesSummary,
@@ -77,10 +80,12 @@ from .models import (
     SplitAttachment,
     Subgroup,
     UnknownAttachment,
+    UploadedImage,
     User,
     UserDetails,
     VideoAttachment,
 )
+from .resources import FileDownload
 
 __all__ = [
     "APIConnectionError",
@@ -105,7 +110,10 @@ __all__ = [
     "Event",
     "EventAttachment",
     "EventLocation",
+    "ExternalImageWarning",
     "FileAttachment",
+    "FileDownload",
+    "FileInfo",
     "Group",
     "GroupMeError",
     "GroupMembershipState",
@@ -144,6 +152,8 @@ __all__ = [
     "SplitAttachment",
     "Subgroup",
     "UnknownAttachment",
+    "UploadFailedError",
+    "UploadedImage",
     "User",
     "UserDetails",
     "VideoAttachment",

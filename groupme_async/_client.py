@@ -27,15 +27,18 @@ from .resources import (
     Contacts,
     DirectMessages,
     Events,
+    Files,
     Gallery,
     GroupMessages,
     Groups,
+    Images,
     Members,
     Messages,
     PinnedConversations,
     Polls,
     Subgroups,
     Users,
+    Videos,
 )
 
 TOKEN_ENV = "GROUPME_TOKEN"  # noqa: S105 - the variable's name, not a token
@@ -77,7 +80,8 @@ class AsyncGroupMe(AsyncClosing):
     ``base_url`` (default: ``GROUPME_BASE_URL``, else the real hosts) is one
     origin, such as ``"http://127.0.0.1:8000"``, under which every API family
     lives (v3 at ``/v3``, v4 at ``/v4``, v2 at ``/v2``, images at
-    ``/image``), as :class:`groupme_async.testing.FakeGroupMe` serves them.
+    ``/image``, files at ``/file``, videos at ``/video``), as
+    :class:`groupme_async.testing.FakeGroupMe` serves them.
     ``transport`` takes any ``httpx.AsyncBaseTransport`` to run offline.
 
     ``timeout`` bounds each network operation, ``retry`` sets the attempts,
@@ -172,6 +176,12 @@ class AsyncGroupMe(AsyncClosing):
         """The pictures, videos and files of a conversation."""
 
         # media services
+        self.images = Images(r)
+        """The image service: upload or import images as ``i.groupme.com`` URLs."""
+        self.files = Files(r)
+        """The file service: upload, describe and download files."""
+        self.videos = Videos(r)
+        """The video service: upload and transcode videos."""
 
     def with_options(
         self,

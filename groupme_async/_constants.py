@@ -43,6 +43,16 @@ MAX_RETRY_AFTER = 300.0
 #: Response bodies are read up to this many bytes (after decompression).
 DEFAULT_MAX_RESPONSE_BYTES = 16 * 2**20
 
+# --- media services ----------------------------------------------------------------
+
+#: The file service takes files under 50 MB.
+MAX_FILE_BYTES = 50 * 2**20
+#: Polling an upload's status: the first wait, and the longest (doubling between).
+POLL_FIRST_DELAY = 0.5
+POLL_MAX_DELAY = 5.0
+#: The one host whose image URLs GroupMe accepts in attachments.
+IMAGE_HOST = "i.groupme.com"
+
 #: Rate-limit statuses; every 5xx is retried too (a proxy in front of
 #: GroupMe answers 502/520-524 as often as GroupMe answers 500/503).
 RATE_LIMIT_STATUSES = frozenset({420, 429})

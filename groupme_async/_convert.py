@@ -37,6 +37,7 @@ from .models import (
     EventAttachment,
     EventLocation,
     FileAttachment,
+    FileInfo,
     Group,
     GroupMembershipState,
     ImageAttachment,
@@ -193,6 +194,7 @@ def _make_converter() -> cattrs.Converter:
     for cls, fields in ID_FIELDS.items():
         conv.register_structure_hook(cls, _checked_ids(conv.get_structure_hook(cls), fields))
     conv.register_structure_hook(Chat, _chat_hook(conv.get_structure_hook(Chat)))
+    conv.register_structure_hook(FileInfo, _file_info_hook(conv.get_structure_hook(FileInfo)))
     return conv
 
 
@@ -274,6 +276,20 @@ def _chat_id_of(last: Any) -> str:
         if all(isinstance(p, str | int) and not isinstance(p, bool) for p in pair):
             return chat_id(str(pair[0]), str(pair[1]))
     return ""
+
+
+def _file_info_hook(generated: Callable[[Any, Any], FileInfo]) -> Callable[[Any, Any], FileInfo]:
+    """The file service nests a file's details: ``{"file_id", "file_data":
+    {"file_name", "file_size", "mime_type"}}``; the flat form (``to_dict()``)
+    is read too."""
+
+    def structure_file_info(d: Any, cl: Any) -> FileInfo:
+        if isinstance(d, dict) and isinstance(d.get("file_data"), dict):
+            inner = d["file_data"]
+            d = {**inner, "file_id": d.get("file_id", inner.get("file_id"))}
+        return generated(d, cl)
+
+    return structure_file_info
 
 
 def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any]) -> Any:

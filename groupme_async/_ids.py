@@ -72,6 +72,16 @@ check_share_token = _token_check(_SHARE_TOKEN, "a share token (letters, digits, 
 check_results_id = _token_check(_RESULTS_ID, "a results id (letters, digits or -)")
 #: A bot id (GroupMe's are 26 hex digits); it travels in bodies, not paths.
 check_bot_id = _token_check(_BOT_ID, "a bot id (letters and digits)")
+#: A file service id: letters, digits, ``-`` and ``_`` (a UUID or a hash),
+#: so never a dot, a slash or an escape.
+_FILE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+
+
+def check_file_id(value: object, name: str = "file_id") -> str:
+    """A file id from the file service, or ``ValueError``."""
+    if isinstance(value, str) and _FILE_ID.fullmatch(value):
+        return value
+    raise ValueError(f"{name} must be a file id (letters, digits, '-' and '_'), got {value!r}")
 
 
 #: Path placeholders that are not plain digit ids, and their checks.
@@ -81,6 +91,7 @@ _PATH_RULES = {
     # groups, members (issue 12)
     "share_token": check_share_token,
     "results_id": check_results_id,
+    "file_id": check_file_id,
 }
 
 

@@ -9,13 +9,15 @@ exactly-once send are written once, here.
 from __future__ import annotations
 
 import uuid
+import warnings
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
 import attrs
+import httpx
 
-from ._constants import LANDED_LOOKBACK_PAGES, MAX_PAGE_LIMIT, MAX_TEXT_LENGTH
+from ._constants import IMAGE_HOST, LANDED_LOOKBACK_PAGES, MAX_PAGE_LIMIT, MAX_TEXT_LENGTH
 from ._convert import structure, structure_list, unstructure
 from ._ids import check_id
 from ._pagination import (
@@ -36,7 +38,7 @@ from ._routes import (
     Route,
 )
 from .errors import ConflictError, GroupMeError, ResponseDecodeError, SendOutcomeUnknownError
-from .models import Attachment, Message, MessagePage
+from .models import Attachment, ImageAttachment, Message, MessagePage
 
 RawBody = dict[str, Any] | None
 
@@ -106,7 +108,9 @@ def check_limit(limit: object) -> int:
     return limit
 
 
-def check_text(text: str | None, attachments: Sequence[Attachment]) -> None:
+def check_text(text: str | None, attachments: Sequence[Attachment], *, stacklevel: int = 5) -> None:
+    """Refuse what GroupMe refuses, before any request; warn about images it
+    would reject (``stacklevel`` points the warning at the caller's line)."""
     if text is not None and not isinstance(text, str):
         raise ValueError(f"text must be a string, got {type(text).__name__}")
     if len(text or "") > MAX_TEXT_LENGTH:
@@ -115,6 +119,41 @@ def check_text(text: str | None, attachments: Sequence[Attachment]) -> None:
         raise TypeError("attachments must be a list of attachment objects")
     if not text and not attachments:
         raise ValueError("a message needs text or at least one attachment")
+    warn_external_images(attachments, stacklevel=stacklevel)
+
+
+# --- image attachments must be GroupMe's own ------------------------------------------------
+
+
+class ExternalImageWarning(UserWarning):
+    """An image attachment whose URL is not an ``https://i.groupme.com/``
+    one: GroupMe refuses such images.  Upload the image first
+    (``gm.images.upload(data)`` or ``gm.images.import_url(url)``) and send
+    the attachment it returns."""
+
+
+def is_groupme_image(url: object) -> bool:
+    """Whether ``url`` is on GroupMe's image CDN (the only host attachments may use)."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return False
+    return parsed.scheme == "https" and parsed.host == IMAGE_HOST and not parsed.userinfo
+
+
+def warn_external_images(attachments: Sequence[Attachment], *, stacklevel: int) -> None:
+    """Warn once per image attachment that GroupMe would reject."""
+    for attachment in attachments:
+        if isinstance(attachment, ImageAttachment) and not is_groupme_image(attachment.url):
+            warnings.warn(
+                f"image attachment URL {attachment.url[:80]!r} is not on https://{IMAGE_HOST}/: "
+                "GroupMe rejects it; upload it with gm.images.upload() or "
+                "gm.images.import_url() and send the attachment that returns",
+                ExternalImageWarning,
+                stacklevel=stacklevel,
+            )
 
 
 def _cursor(before_id: object, after_id: object) -> tuple[Direction, str | None]:

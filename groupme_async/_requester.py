@@ -12,11 +12,15 @@ rules below hold everywhere:
 * a send's retry never starts, nor is still getting onto the wire, after
   the send window that began with its first attempt;
 * bodies are read with a size cap counted after decompression, and decoded
-  by the pure functions in ``_envelope``.
+  by the pure functions in ``_envelope``;
+* upload bodies (:mod:`._bodies`) are retried only when they can be sent
+  again whole, and a download (:meth:`Requester.stream`) is handed out as
+  chunks under the same cap and deadline.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import math
@@ -24,7 +28,7 @@ import random
 import time
 import warnings
 import zlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 import anyio
@@ -32,6 +36,7 @@ import attrs
 import httpx
 
 from . import _envelope
+from ._bodies import Body, UploadAborted
 from ._constants import DEFAULT_BASES, FAMILY_PREFIXES, RATE_LIMIT_STATUSES, USER_AGENT
 from ._retry import RetryPolicy
 from ._routes import Bound, Route
@@ -217,6 +222,10 @@ class Requester:
         return self._clock
 
     @property
+    def sleep(self) -> Sleep:
+        return self._sleep
+
+    @property
     def retry(self) -> RetryPolicy:
         return self.settings.retry
 
@@ -233,6 +242,8 @@ class Requester:
         window: float | None = None,
         retry: RetryPolicy | None = None,
         at_most_once: bool = False,
+        content: Body | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> T:
         """Call one endpoint and return its answer in the route's shape.
 
@@ -243,6 +254,8 @@ class Requester:
         ``at_most_once``: the request has no idempotency key (a bot post), so
         only attempts that certainly were not acted on are retried (a 420/429
         refusal, a connection never made); a lost answer or a 5xx is raised.
+        ``content`` is a non-JSON body (an upload) and ``headers`` are extra
+        request headers (never the token's).
         """
         bound = target if isinstance(target, Bound) else target.bind()
         route = bound.route
@@ -256,8 +269,45 @@ class Requester:
             window=window,
             retry=retry,
             at_most_once=at_most_once,
+            content=content,
+            headers=headers,
         )
         return route.shape.decode(data, route.label)
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self,
+        target: Bound[Any],
+        *,
+        max_bytes: int,
+        params: Params | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AsyncIterator[ByteStream]:
+        """Call one endpoint and hand its body out as chunks (a download).
+
+        Attempts are retried as in :meth:`call` until an answer arrives;
+        once its body flows to the caller nothing is retried.  The chunks
+        stop with :class:`ResponseDecodeError` past ``max_bytes`` and with
+        :class:`APITimeoutError` past the call's deadline, which counts the
+        time the caller spends between chunks too.
+        """
+        route = target.route
+        opened: _Opened = await self.request(
+            route.method,
+            self.url(route.family, target.path),
+            route.label,
+            params=params,
+            json=json,
+            headers=headers,
+            retry=retry,
+            stream=True,
+        )
+        try:
+            yield ByteStream(self, opened, route.label, max_bytes)
+        finally:
+            await opened.response.aclose()
 
     async def request(
         self,
@@ -271,8 +321,16 @@ class Requester:
         window: float | None = None,
         retry: RetryPolicy | None = None,
         at_most_once: bool = False,
+        content: Body | None = None,
+        headers: Mapping[str, str] | None = None,
+        stream: bool = False,
     ) -> Any:
-        """The retry loop: one logical request, its decoded ``response`` data."""
+        """The retry loop: one logical request, its decoded ``response`` data.
+
+        With ``stream=True`` a successful answer is returned unread, for
+        :meth:`stream` to hand out and close.
+        """
+        self._check_destination(url, headers)
         retry = retry or self.settings.retry
         limiter = self.settings.rate_limiter
         log = log if log is not None else AttemptLog()
@@ -281,6 +339,7 @@ class Requester:
         # rate limiter before it puts nothing on GroupMe).
         latest_start = math.inf
         last: GroupMeError | None = None
+        extra = _Extra(content, headers or {}, stream)
         while True:
             if limiter is not None and not await self._acquire(limiter, deadline_at):
                 raise APITimeoutError(
@@ -302,7 +361,7 @@ class Requester:
             # merely begun: its connect, pool and write waits are cut to that.
             send_by = math.inf if last is None else latest_start
             outcome = await self._attempt(
-                method, url, label, params, json, deadline_at, send_by, retry
+                method, url, label, params, json, deadline_at, send_by, retry, extra
             )
             if not isinstance(outcome, GroupMeError):
                 return outcome
@@ -310,6 +369,13 @@ class Requester:
             processed = _maybe_processed(outcome)
             log.maybe_processed = log.maybe_processed or processed
             if not _retryable(outcome) or (at_most_once and processed):
+                raise outcome
+            if content is not None and not content.rewind():
+                outcome.add_note(
+                    f"{label}: not retried: the upload was an async iterator and part of it "
+                    "was already sent; a one-shot stream cannot be sent again (pass bytes "
+                    "or a file path to let the client retry)"
+                )
                 raise outcome
             retry_after = outcome.retry_after if isinstance(outcome, APIError) else None
             delay = retry.delay(log.attempts, retry_after, rng=self._rng)
@@ -328,6 +394,15 @@ class Requester:
             )
             await self._sleep(delay)
 
+    def _check_destination(self, url: str, headers: Mapping[str, str] | None) -> None:
+        """The token goes only to the configured origin, and only in its header."""
+        if not any(
+            url == base or url.startswith((base + "/", base + "?")) for base in self.bases.values()
+        ):
+            raise ValueError("refusing to send the access token outside the GroupMe origin")
+        if headers and any(name.lower() == "x-access-token" for name in headers):
+            raise ValueError("extra headers may not set X-Access-Token")
+
     async def _acquire(self, limiter: RateLimiter, deadline_at: float) -> bool:
         """Wait for the limiter, but not past the deadline: ``False`` if it passed."""
         with anyio.move_on_after(deadline_at - self._clock()) as scope:
@@ -344,11 +419,18 @@ class Requester:
         deadline_at: float,
         send_by: float,
         retry: RetryPolicy,
+        extra: _Extra | None = None,
     ) -> Any:
         limiter = self.settings.rate_limiter
+        extra = extra or _NO_EXTRA
+        headers = dict(extra.headers)
+        if extra.content is not None:
+            headers.update(extra.content.headers())
+        headers["X-Access-Token"] = self._token
         status: int | None = None
         now = self._clock()
         remaining = deadline_at - now
+        handed_out = False
         try:
             if remaining <= 0:
                 raise _DeadlinePassed(sent=False)
@@ -359,7 +441,10 @@ class Requester:
                 url,
                 params=params,
                 json=json,
-                headers={"X-Access-Token": self._token},
+                content=None
+                if extra.content is None
+                else extra.content.open(lambda: self._check_deadline(deadline_at)),
+                headers=headers,
                 timeout=httpx.Timeout(timeout, connect=sending, write=sending, pool=sending),
             )
             # httpx's timeouts bound each read, not the whole exchange: a
@@ -370,12 +455,24 @@ class Requester:
                 response = await self.client.send(request, stream=True)
                 try:
                     status = response.status_code
-                    body = await self._read(response, label, deadline_at)
+                    if extra.stream and 200 <= status < 300:
+                        handed_out = True
+                        body = b""
+                    else:
+                        body = await self._read(response, label, deadline_at)
                 finally:
+                    if not handed_out:
+                        with anyio.CancelScope(shield=True):
+                            await response.aclose()
+            if scope.cancelled_caught:
+                if handed_out:
                     with anyio.CancelScope(shield=True):
                         await response.aclose()
-            if scope.cancelled_caught:
                 raise _DeadlinePassed(sent=True)
+        except UploadAborted as exc:
+            if limiter is not None:
+                limiter.report(None)
+            raise exc.error from None
         except _DeadlinePassed as exc:
             outcome: Any = APITimeoutError(
                 f"{label}: the call's {retry.deadline:g} s deadline passed",
@@ -396,41 +493,56 @@ class Requester:
             outcome = APIConnectionError(f"{label}: {exc.__class__.__name__}")
         else:
             logger.debug("%s %s -> %d", method, response.request.url.path, response.status_code)
-            outcome = _envelope.decode(
-                response.status_code, response.headers, body, endpoint=label, secret=self._token
-            )
+            if handed_out:
+                outcome = _Opened(response, deadline_at)
+            else:
+                outcome = _envelope.decode(
+                    response.status_code, response.headers, body, endpoint=label, secret=self._token
+                )
         if limiter is not None:
             limiter.report(status)
         return outcome
+
+    def _check_deadline(self, deadline_at: float) -> None:
+        if self._clock() >= deadline_at:
+            raise _DeadlinePassed(sent=True)
 
     async def _read(self, response: httpx.Response, label: str, deadline_at: float) -> bytes:
         """The body, decompressed, at most ``max_response_bytes`` of it, by
         the deadline."""
         cap = self.settings.max_response_bytes
+        return b"".join([c async for c in self._chunks(response, deadline_at, cap)])
+
+    async def _chunks(
+        self, response: httpx.Response, deadline_at: float, cap: int
+    ) -> AsyncIterator[bytes]:
+        """The body, decompressed, chunk by chunk: at most ``cap`` bytes, by
+        the deadline (``_TooLarge``, ``_DeadlinePassed``)."""
         if response.is_stream_consumed:
             # Built in memory (httpx.MockTransport, respx): already read and
             # decoded by httpx, so there is nothing left to bound.
             if len(response.content) > cap:
                 raise _TooLarge
-            return response.content
+            if response.content:
+                yield response.content
+            return
         encoding = response.headers.get("content-encoding", "identity").strip().lower()
         inflate = _Inflater(encoding, cap)
-        chunks: list[bytes] = []
         size = 0
         async for raw in response.aiter_raw():
-            if self._clock() >= deadline_at:
-                raise _DeadlinePassed(sent=True)
+            self._check_deadline(deadline_at)
             data = inflate.feed(raw)
             size += len(data)
             if size > cap:
                 raise _TooLarge
-            chunks.append(data)
+            if data:
+                yield data
         tail = inflate.flush()
         size += len(tail)
         if size > cap:
             raise _TooLarge
-        chunks.append(tail)
-        return b"".join(chunks)
+        if tail:
+            yield tail
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -510,3 +622,67 @@ def _retryable(error: GroupMeError) -> bool:
     if isinstance(error, APIError):
         return error.status_code in RATE_LIMIT_STATUSES or error.status_code >= 500
     return isinstance(error, APIConnectionError)
+
+
+class ByteStream:
+    """A response body handed out as chunks (see :meth:`Requester.stream`).
+
+    Iterate it once: ``async for chunk in stream``.  Errors arrive as the
+    library's own (:class:`APITimeoutError`, :class:`ResponseDecodeError`,
+    :class:`APIConnectionError`), never as httpx's.
+    """
+
+    def __init__(self, requester: Requester, opened: _Opened, label: str, cap: int) -> None:
+        self._requester = requester
+        self._opened = opened
+        self._label = label
+        self._cap = cap
+        self._iterated = False
+        self.headers = opened.response.headers
+        """The answer's headers."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self._iterated:
+            raise RuntimeError("a download's body can be read only once")
+        self._iterated = True
+        label = self._label
+        chunks = self._requester._chunks(self._opened.response, self._opened.deadline_at, self._cap)
+        try:
+            async for chunk in chunks:
+                yield chunk
+        except _DeadlinePassed:
+            raise APITimeoutError(
+                f"{label}: the call's deadline passed during the download"
+            ) from None
+        except _TooLarge:
+            raise ResponseDecodeError(label, f"the body is larger than {self._cap} bytes") from None
+        except _BadEncoding as exc:
+            raise APIConnectionError(
+                f"{label}: the body could not be decompressed ({exc})"
+            ) from None
+        except httpx.TimeoutException:
+            raise APITimeoutError(f"{label} timed out during the download") from None
+        except httpx.TransportError as exc:
+            raise APIConnectionError(
+                f"{label}: {exc.__class__.__name__} during the download"
+            ) from None
+
+
+@attrs.frozen
+class _Opened:
+    """A successful answer whose body has not been read."""
+
+    response: httpx.Response
+    deadline_at: float
+
+
+@attrs.frozen
+class _Extra:
+    """What an upload or a download adds to a request."""
+
+    content: Body | None = None
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    stream: bool = False
+
+
+_NO_EXTRA = _Extra()

@@ -29,6 +29,7 @@ from .models import (
     Contact,
     DirectoryMembership,
     Event,
+    FileInfo,
     Group,
     GroupMembershipState,
     LikedMessage,
@@ -42,6 +43,7 @@ from .models import (
     ReadReceipt,
     ShareUrls,
     Subgroup,
+    UploadedImage,
     User,
     UserDetails,
 )
@@ -95,6 +97,28 @@ class Many(Generic[T]):
         if data is NO_CONTENT:
             return []
         return structure_list(_unwrap(data, self.key, label), self.model, label)
+
+
+@attrs.frozen
+class OneOrMany(Generic[T]):
+    """A list of ``model``, where one object alone stands for a list of one
+    (services that answer a batch request for one item with the item)."""
+
+    model: type[T]
+
+    def decode(self, data: Any, label: str) -> list[T]:
+        if data is NO_CONTENT:
+            return []
+        return structure_list(data if isinstance(data, list) else [data], self.model, label)
+
+
+@attrs.frozen
+class Streamed:
+    """A body that is not decoded but streamed to the caller
+    (``Requester.stream``); :meth:`decode` is never reached."""
+
+    def decode(self, data: Any, label: str) -> None:
+        raise TypeError(f"{label} is a download: open it with Requester.stream")
 
 
 @attrs.frozen
@@ -323,6 +347,16 @@ GALLERY_LIST = Route("GET", "v3", "/conversations/{conversation_id}/gallery", Ra
 
 # --- media services: images, files, videos ----------------------------------------------
 # (rows for gm.images, gm.files, gm.videos)
+# The image service answers without the envelope; the file and video services
+# answer an upload with a status URL of their choosing (the STATUS rows name
+# it for errors; the URL polled is the server's, checked by _polling).
+IMAGES_UPLOAD = Route("POST", "image", "/pictures", One(UploadedImage, "payload"))
+FILES_UPLOAD = Route("POST", "file", "/{conversation_id}/files", Raw())
+FILES_STATUS = Route("GET", "file", "/{conversation_id}/uploadStatus", Raw())
+FILES_METADATA = Route("POST", "file", "/{conversation_id}/fileData", OneOrMany(FileInfo))
+FILES_DOWNLOAD = Route("POST", "file", "/{conversation_id}/files/{file_id}", Streamed())
+VIDEOS_UPLOAD = Route("POST", "video", "/transcode", Raw())
+VIDEOS_STATUS = Route("GET", "video", "/status", Raw())
 
 
 def _collect(namespace: Mapping[str, object]) -> tuple[Route[Any], ...]:

@@ -24,6 +24,7 @@ __all__ = [
     "ResponseDecodeError",
     "SendOutcomeUnknownError",
     "ServerError",
+    "UploadFailedError",
 ]
 
 
@@ -135,3 +136,17 @@ class SendOutcomeUnknownError(GroupMeError):
         self.source_guid = source_guid
         self.conversation_id = conversation_id
         """The group id, or the other user's id for a DM."""
+
+
+class UploadFailedError(GroupMeError):
+    """A file or video upload arrived but GroupMe could not process it: its
+    status turned ``"failed"`` (a video the transcoder refused, say).
+
+    ``service`` is ``"file"`` or ``"video"``; ``status`` is the status
+    GroupMe reported.  Uploading the same data again will fail again.
+    """
+
+    def __init__(self, message: str, *, service: str, status: str) -> None:
+        super().__init__(message)
+        self.service = service
+        self.status = status

@@ -64,6 +64,7 @@ __all__ = [
     "EventAttachment",
     "EventLocation",
     "FileAttachment",
+    "FileInfo",
     "Group",
     "GroupMembershipState",
     "GroupMessagesSummary",
@@ -91,6 +92,7 @@ __all__ = [
     "SplitAttachment",
     "Subgroup",
     "UnknownAttachment",
+    "UploadedImage",
     "User",
     "UserDetails",
     "VideoAttachment",
@@ -831,3 +833,36 @@ class Subgroup(_Identified):
 
 
 # --- media services: images, files, videos ------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class UploadedImage(_Model):
+    """An image stored by GroupMe's image service (``gm.images.upload``).
+
+    Send it with ``attachments=[uploaded.attachment()]``.  Both URLs are
+    ``i.groupme.com`` ones; GroupMe serves resized copies at the URL plus
+    ``.preview`` (200 px), ``.large`` (960 px) or ``.avatar`` (60 px).
+    """
+
+    url: str
+    """The image's URL."""
+    picture_url: str
+    """The URL to put in attachments and avatars (the service has always
+    answered the same URL twice)."""
+
+    def attachment(self) -> ImageAttachment:
+        """This image as a message attachment."""
+        return ImageAttachment(url=self.picture_url)
+
+
+@attrs.frozen(kw_only=True)
+class FileInfo(_Model):
+    """What the file service knows about an uploaded file (``gm.files.metadata``)."""
+
+    file_id: str
+    file_name: str | None = None
+    """The name it was uploaded under."""
+    file_size: int | None = None
+    """Its size in bytes."""
+    mime_type: str | None = None
+    """Its media type, as the service guessed it."""

@@ -5,14 +5,17 @@ from .bots import Bots
 from .chats import Chats
 from .contacts import Contacts
 from .events import Events
+from .files import FileDownload, Files
 from .gallery import Gallery
 from .groups import Groups
+from .images import Images
 from .members import Members
 from .messages import DirectMessages, GroupMessages, Messages
 from .pinned import PinnedConversations
 from .polls import Polls
 from .subgroups import Subgroups
 from .users import Users
+from .videos import Videos
 
 __all__ = [
     "Blocks",
@@ -21,13 +24,17 @@ __all__ = [
     "Contacts",
     "DirectMessages",
     "Events",
+    "FileDownload",
+    "Files",
     "Gallery",
     "GroupMessages",
     "Groups",
+    "Images",
     "Members",
     "Messages",
     "PinnedConversations",
     "Polls",
     "Subgroups",
     "Users",
+    "Videos",
 ]

@@ -108,6 +108,8 @@ class FakeGroupMe:
     ``sleep`` (default ``anyio.sleep``) is what the "slow" fault awaits.
     ``members_results_delay`` is how long (on ``clock``) the results of a
     ``members/add`` answer 503 before they are ready.
+    ``processing_polls`` is how many status polls a file or video upload
+    answers "pending"/"enqueued" before "complete".
 
     The endpoints it implements are listed by
     :func:`~groupme_async.testing.implemented_endpoints`; any other answers
@@ -134,6 +136,7 @@ class FakeGroupMe:
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         members_results_delay: float = 1.0,
+        processing_polls: int = 1,
     ) -> None:
         unknown = sorted(set(faults) - set(ALL_FAULTS))
         if unknown:
@@ -146,6 +149,10 @@ class FakeGroupMe:
             raise ValueError("burst must be at least 1")
         if not members_results_delay >= 0:
             raise ValueError("members_results_delay must be a number of seconds >= 0")
+        if isinstance(processing_polls, bool) or not isinstance(processing_polls, int):
+            raise ValueError("processing_polls must be a whole number of polls")
+        if processing_polls < 0:
+            raise ValueError("processing_polls must not be negative")
         self.seed = seed
         self._clock = clock or time.monotonic
         self._state = FakeState(
@@ -158,6 +165,7 @@ class FakeGroupMe:
             clock=self._clock,
             members_results_delay=members_results_delay,
         )
+        self._state.media.processing_polls = processing_polls
         self._sleep = sleep or anyio.sleep
         self.rate_limit = rate_limit
         self.burst = burst if burst is not None else max(1, math.ceil(rate_limit or 1))
@@ -316,8 +324,12 @@ class FakeGroupMe:
             return
         if scope["type"] != "http":
             return
-        body = await read_body(receive)
         self.stats.requests += 1
+        try:
+            body = await read_body(receive)
+        except HTTPError as exc:
+            await self._send(send, error(exc.status, exc.errors))
+            return
         in_process = bool(scope.get(IN_PROCESS_KEY))
         token = _token(scope)
         query = dict(
@@ -356,7 +368,8 @@ class FakeGroupMe:
             route, captures = matched
             if captures is None:
                 raise not_found()
-            reply = route.handler(self._state, Request(method, path, query, body), **captures)
+            request = Request(method, path, query, body, *_headers_and_origin(scope))
+            reply = route.handler(self._state, request, **captures)
         except HTTPError as exc:
             reply = error(exc.status, exc.errors)
         if fault == "lost_after_commit":
@@ -396,6 +409,15 @@ class FakeGroupMe:
         is_send = matched is not None and matched.route.sends_message
         kinds = [f for f in self.faults if f != "lost_after_commit" or is_send]
         return self._fault_rng.choice(kinds) if kinds else None
+
+
+def _headers_and_origin(scope: Scope) -> tuple[dict[str, str], str]:
+    headers = {
+        name.decode("latin-1").lower(): value.decode("latin-1")
+        for name, value in scope.get("headers", ())
+    }
+    host = headers.get("host") or "fake"
+    return headers, f"{scope.get('scheme', 'http')}://{host}"
 
 
 def _token(scope: Scope) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from ._http import JSON_TYPE
+from ._http import JSON_TYPE, HTTPError
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -21,8 +21,10 @@ Send = Callable[[Message], Awaitable[None]]
 #: in-process ASGI app has no connection to drop.
 IN_PROCESS_KEY = "groupme_async.testing.in_process"
 
-#: Bytes of a request body kept; the rest is read and dropped.
-MAX_BODY_BYTES = 8 * 1024 * 1024
+#: The largest request body taken (a file upload may be just under 50 MiB,
+#: plus multipart framing for videos); a larger one is read, dropped and
+#: answered 413.
+MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
 class NetworkFault(Exception):
@@ -36,6 +38,7 @@ class NetworkFault(Exception):
 
 
 async def read_body(receive: Receive) -> bytes:
+    """The whole request body; :class:`HTTPError` 413 past :data:`MAX_BODY_BYTES`."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -48,6 +51,9 @@ async def read_body(receive: Receive) -> bytes:
             chunks.append(chunk)
         if not message.get("more_body", False):
             break
+    if size > MAX_BODY_BYTES:
+        # Cut short, it would be taken for the whole upload.
+        raise HTTPError(413, "Request Entity Too Large")
     return b"".join(chunks)
 
 

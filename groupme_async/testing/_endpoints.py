@@ -15,6 +15,7 @@ from . import (
     _bots,
     _contacts,
     _events,
+    _files,
     _gallery,
     _groups,
     _images,
@@ -25,6 +26,7 @@ from . import (
     _polls,
     _subgroups,
     _users,
+    _videos,
 )
 from ._routes import RouteTable
 
@@ -45,6 +47,9 @@ FAMILIES = (
     _events,
     _subgroups,
     _gallery,
+    # media services
+    _files,
+    _videos,
 )
 
 TABLE = RouteTable(route for family in FAMILIES for route in family.ROUTES)

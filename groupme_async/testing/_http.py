@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -63,6 +63,11 @@ class Request:
     path: str
     query: dict[str, str]
     body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """Lower-case names (the last of repeated headers wins)."""
+    origin: str = "http://fake"
+    """``scheme://host[:port]`` the request was sent to, for absolute URLs
+    the fake hands out (upload status URLs)."""
 
     def json(self) -> Any:
         if not self.body.strip():

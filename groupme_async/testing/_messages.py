@@ -9,6 +9,7 @@ from ._http import DIGITS, HTTPError, Reply, Request, empty, not_found, ok
 from ._routes import Route
 from ._state import FakeState
 from ._store import ConversationStore
+from ._uploads import check_media_attachments
 
 MAX_PAGE_LIMIT = 100
 MAX_TEXT_LENGTH = 1000
@@ -261,6 +262,7 @@ def _create(state: FakeState, store: ConversationStore, payload: dict[str, Any])
     if not isinstance(guid, str) or not guid:
         raise HTTPError(400, "source_guid is required")
     text, attachments = checked_content(payload.get("text"), payload.get("attachments", []))
+    check_media_attachments(state, store.spec.chat_id, attachments)
     now = state.clock()
     if store.guid_seen(guid, now):
         raise HTTPError(409, "Message with this source_guid already exists")

@@ -49,6 +49,7 @@ CAPTURES: dict[str, re.Pattern[str]] = {
     "poll_id": DIGITS,
     "option_id": DIGITS,
     "subgroup_id": DIGITS,
+    "file_id": re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}"),
 }
 
 _METHOD_ORDER = {name: n for n, name in enumerate(get_args(Method))}

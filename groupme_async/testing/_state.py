@@ -8,6 +8,7 @@ unknown id), so a handler reads as the happy path.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,56 @@ from ._http import CHAT_ID, DIGITS, HTTPError, not_found
 from ._social import Bots, Contacts, Rosters
 from ._store import ConversationStore
 from ._world import World, build_world
+
+
+@dataclass
+class StoredFile:
+    """A file uploaded to the file service."""
+
+    file_id: str
+    conversation_id: str
+    name: str
+    mime_type: str
+    data: bytes
+
+
+@dataclass
+class UploadJob:
+    """A file or video upload being "processed"."""
+
+    service: str
+    """``"file"`` or ``"video"``."""
+    conversation_id: str
+    polls_left: int
+    """Status polls still to answer with ``waiting_status``."""
+    waiting_status: str
+    """``"pending"`` (files) or ``"enqueued"`` (videos)."""
+    result: dict[str, Any]
+    """The final status answer (``"complete"`` or ``"failed"``)."""
+    done_status: int = 200
+    """The HTTP status of the final answer."""
+    file: StoredFile | None = None
+    """The file a file job stores when it completes."""
+
+
+@dataclass
+class MediaState:
+    """The image, file and video services: what was uploaded, and the jobs."""
+
+    seed: int
+    processing_polls: int = 1
+    images: dict[str, int] = field(default_factory=dict)
+    """Image URL -> size in bytes of what was uploaded (or 0 for an import)."""
+    files: dict[str, StoredFile] = field(default_factory=dict)
+    jobs: dict[str, UploadJob] = field(default_factory=dict)
+    serial: int = 0
+
+    def new_id(self, kind: str) -> str:
+        """A fresh id, stable for the seed: a UUID string."""
+        self.serial += 1
+        high = derive(self.seed, kind, self.serial)
+        low = derive(self.seed, kind, self.serial, "low")
+        return str(uuid.UUID(int=(high << 64) | low))
 
 
 class FakeState:
@@ -88,6 +139,7 @@ class FakeState:
         self.polls = PollsState()
         self.events = EventsState()
         self.subgroups = SubgroupsState()
+        self.media = MediaState(seed)
 
     @property
     def me_id(self) -> str:

@@ -186,13 +186,15 @@ async def test_groups_list_and_show(fake: FakeGroupMe, http: httpx.AsyncClient) 
 
 
 async def test_image_upload(http: httpx.AsyncClient) -> None:
+    # A JPEG header with a start-of-frame: 32 x 16 pixels.
+    jpeg = b"\xff\xd8\xff\xc0\x00\x11\x08\x00\x10\x00\x20\x03" + bytes(12)
     response = await http.post(
-        "/image/pictures", content=b"\xff\xd8jpeg", headers={"Content-Type": "image/jpeg"}
+        "/image/pictures", content=jpeg, headers={"Content-Type": "image/jpeg"}
     )
     assert response.status_code == 200
     payload = response.json()["payload"]
     assert (
-        payload["url"].startswith("https://i.groupme.com/")
+        payload["url"].startswith("https://i.groupme.com/32x16.jpeg.")
         and payload["picture_url"] == payload["url"]
     )
     assert (await http.post("/image/pictures")).status_code == 400

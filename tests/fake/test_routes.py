@@ -105,6 +105,7 @@ async def test_every_listed_endpoint_is_served(fake: FakeGroupMe, http: httpx.As
         ":poll_id": "1",
         ":option_id": "1",
         ":subgroup_id": "1",
+        ":file_id": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
     }
     endpoints = implemented_endpoints()
     assert {(e.method, e.path) for e in endpoints} >= {

@@ -77,6 +77,12 @@ EXPECTED = {
     "Poll",
     "PollOption",
     "Subgroup",
+    # media services
+    "ExternalImageWarning",
+    "FileDownload",
+    "FileInfo",
+    "UploadFailedError",
+    "UploadedImage",
     "__version__",
 }
 

@@ -202,8 +202,10 @@ async def test_1000_characters_and_attachment_only_sends_are_allowed(gm: AsyncGr
             return_value=httpx.Response(201, json=envelope({"message": _message("1", "g")}, 201))
         )
         await gm.group_messages.send("42", "é" * 1000)
-        await gm.group_messages.send("42", attachments=[ImageAttachment(url="https://i/1")])
+        await gm.group_messages.send(
+            "42", attachments=[ImageAttachment(url="https://i.groupme.com/1")]
+        )
     first, second = (json.loads(call.request.content)["message"] for call in route.calls)
     assert first["text"] == "é" * 1000
     assert "text" not in second
-    assert second["attachments"] == [{"type": "image", "url": "https://i/1"}]
+    assert second["attachments"] == [{"type": "image", "url": "https://i.groupme.com/1"}]
