@@ -6,6 +6,7 @@ what an endpoint answers is in the family modules (see ``_endpoints.py``).
 
 from __future__ import annotations
 
+import inspect
 import math
 import random
 import time
@@ -22,6 +23,7 @@ from ._data import ConversationKind, derive
 from ._endpoints import TABLE
 from ._http import HTTPError, Reply, Request, error, not_found
 from ._messages import store_message
+from ._push import PUSH_PATH, Dropped, PushHub, PushStats
 from ._routes import Match
 from ._state import FakeState
 from ._store import ConversationStore
@@ -105,6 +107,14 @@ class FakeGroupMe:
     window, so tests need not sleep;
     ``sleep`` (default ``anyio.sleep``) is what the "slow" fault awaits.
 
+    Push: a Faye server at ``/push/faye`` (long-polling and websocket)
+    pushes ``line.create`` / ``direct_message.create`` for every message
+    stored (REST sends and :meth:`post`), ``message.deleted`` for deletes,
+    and a ping every ``push_ping_interval`` seconds of ``clock``; anything
+    else with :meth:`publish`.  Its fault modes: :meth:`drop_push_clients`,
+    :attr:`push_silent`, :attr:`push_delay`, :attr:`push_duplicate_rate`,
+    :meth:`advise_push`; :attr:`push_stats` counts what it did.
+
     The endpoints it implements are listed by
     :func:`~groupme_async.testing.implemented_endpoints`; any other answers
     404 saying "FakeGroupMe does not implement <METHOD> <path>".
@@ -129,6 +139,7 @@ class FakeGroupMe:
         cache_messages: int = 0,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        push_ping_interval: float = 30.0,
     ) -> None:
         unknown = sorted(set(faults) - set(ALL_FAULTS))
         if unknown:
@@ -160,6 +171,13 @@ class FakeGroupMe:
         self._fault_rng = random.Random(derive(seed, "faults"))
         self.stats = FakeStats()
         self._tokens = {SANDBOX_TOKEN}
+        if not push_ping_interval > 0:
+            raise ValueError("push_ping_interval must be a positive number of seconds")
+        self._push: PushHub = self._state.push
+        self._push.sleep = self._sleep
+        self._push.ping_interval = push_ping_interval
+        self._push.rng = random.Random(derive(seed, "push"))
+        self._push.token_ok = lambda token: token in self._tokens
 
     # --- ground truth ----------------------------------------------------------
 
@@ -233,6 +251,71 @@ class FakeGroupMe:
             self._state, store, sender, text, list(attachments), guid, self._clock()
         )
 
+    # --- push ------------------------------------------------------------------
+
+    def publish(self, channel: str, data: dict[str, Any]) -> None:
+        """Push ``data`` (``{"type", "subject", "alert"}``) on ``channel``
+        (``/user/<id>``, ``/group/<id>``, ``/direct_message/<a>_<b>``) to
+        every subscribed client, as the fake's own endpoints do."""
+        self._state.publish(channel, data)
+
+    def drop_push_clients(self) -> None:
+        """A push-server restart: every client id is forgotten (its next
+        request answers ``401::Unknown client``), every held long-poll is cut
+        and every websocket closed."""
+        self._push.drop()
+
+    @property
+    def push_silent(self) -> bool:
+        """While true, push connections stay open but nothing is sent (no
+        pings, no messages) and what is published meanwhile is lost."""
+        return self._push.silent
+
+    @push_silent.setter
+    def push_silent(self, silent: bool) -> None:
+        self._push.set_silent(bool(silent))
+
+    @property
+    def push_delay(self) -> float:
+        """Seconds (of ``clock``) each push is held back before delivery; order is kept."""
+        return self._push.delay
+
+    @push_delay.setter
+    def push_delay(self, seconds: float) -> None:
+        if not (isinstance(seconds, int | float) and 0 <= seconds < math.inf):
+            raise ValueError("push_delay must be a finite, non-negative number of seconds")
+        self._push.delay = float(seconds)
+
+    @property
+    def push_duplicate_rate(self) -> float:
+        """The chance that a push is delivered twice (drawn from the seeded RNG)."""
+        return self._push.duplicate_rate
+
+    @push_duplicate_rate.setter
+    def push_duplicate_rate(self, rate: float) -> None:
+        if not (isinstance(rate, int | float) and 0.0 <= rate <= 1.0):
+            raise ValueError("push_duplicate_rate must be between 0 and 1")
+        self._push.duplicate_rate = float(rate)
+
+    def advise_push(self, reconnect: str, interval: int | None = None) -> None:
+        """The next ``/meta/connect`` answer carries ``advice.reconnect``
+        (``"retry"``, ``"handshake"`` or ``"none"``), and ``interval`` ms."""
+        if reconnect not in ("retry", "handshake", "none"):
+            raise ValueError("reconnect must be 'retry', 'handshake' or 'none'")
+        advice: dict[str, Any] = {"reconnect": reconnect}
+        if interval is not None:
+            advice["interval"] = interval
+        self._push.advice_override = advice
+
+    def push_client_ids(self) -> list[str]:
+        """The Bayeux client ids the push server knows now."""
+        return list(self._push.clients)
+
+    @property
+    def push_stats(self) -> PushStats:
+        """Counters of the push server (handshakes, connects, deliveries, drops)."""
+        return self._push.stats
+
     def _store(self, kind: str, id: str) -> ConversationStore:
         state = self._state
         table = state.groups if kind == "group" else state.dms if kind == "direct" else None
@@ -269,15 +352,24 @@ class FakeGroupMe:
         if scope["type"] == "lifespan":
             await lifespan(receive, send)
             return
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             return
         body = await read_body(receive)
         self.stats.requests += 1
         in_process = bool(scope.get(IN_PROCESS_KEY))
-        token = _token(scope)
+        method: str = scope["method"]
+        path: str = scope["path"]
+        matched = TABLE.match(method, path)
         query = dict(
             parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         )
+        if matched is not None and not matched.route.authenticated:
+            await self._unauthenticated(matched, Request(method, path, query, body), send, in_process)
+            return
+        token = _token(scope)
         if token is None:
             token = query.get("token")
         if token not in self._tokens:
@@ -286,9 +378,6 @@ class FakeGroupMe:
         if self.rate_limit is not None and not self._take_token(token):
             await self._send(send, error(420, ["Enhance Your Calm"]))
             return
-        method: str = scope["method"]
-        path: str = scope["path"]
-        matched = TABLE.match(method, path)
         fault = self._draw_fault(matched)
         if fault is not None:
             self.stats.faults[fault] += 1
@@ -311,6 +400,7 @@ class FakeGroupMe:
             if captures is None:
                 raise not_found()
             reply = route.handler(self._state, Request(method, path, query, body), **captures)
+            assert isinstance(reply, Reply), f"{route.path}: an async handler needs authenticated=False"
         except HTTPError as exc:
             reply = error(exc.status, exc.errors)
         if fault == "lost_after_commit":
@@ -321,6 +411,31 @@ class FakeGroupMe:
             await abort(send, in_process, fault, reply.status, cut, expected=len(reply.body) or 64)
             return
         await self._send(send, reply)
+
+    async def _unauthenticated(
+        self, matched: Match, request: Request, send: Send, in_process: bool
+    ) -> None:
+        """The push server: its own auth (per subscribe), no faults, may wait."""
+        route, captures = matched
+        try:
+            if captures is None:
+                raise not_found()
+            answer = route.handler(self._state, request, **captures)
+            reply = await answer if inspect.isawaitable(answer) else answer
+        except HTTPError as exc:
+            reply = error(exc.status, exc.errors)
+        except Dropped:
+            # The push server "restarted" under a held long-poll.
+            await abort(send, in_process, "drop", 200, b"", expected=64)
+            return
+        await self._send(send, reply)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("path") != PUSH_PATH:
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        await self._state.push.serve_websocket(receive, send)
 
     async def _send(self, send: Send, reply: Reply) -> None:
         self.stats.responses[reply.status] += 1

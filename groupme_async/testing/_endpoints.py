@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import _blocks, _groups, _images, _messages, _users
+from . import _blocks, _groups, _images, _messages, _push, _users
 from ._routes import RouteTable
 
-FAMILIES = (_groups, _messages, _users, _blocks, _images)
+FAMILIES = (_groups, _messages, _users, _blocks, _images, _push)
 
 TABLE = RouteTable(route for family in FAMILIES for route in family.ROUTES)
 

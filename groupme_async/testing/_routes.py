@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, get_args
 
@@ -29,8 +29,9 @@ Family = Literal["v2", "v3", "v4", "image", "file", "video", "push"]
 Method = Literal["GET", "POST", "PUT", "DELETE"]
 
 #: Handlers take ``(state, request, **captures)``.  The captures are checked
-#: against the template when the row is built, not by the type system.
-Handler = Callable[..., Reply]
+#: against the template when the row is built, not by the type system.  A
+#: handler that must wait (the push server's long-poll) is a coroutine function.
+Handler = Callable[..., Reply | Awaitable[Reply]]
 
 #: What each ``:name`` path segment must look like.  A well-formed path whose
 #: id fails its pattern answers a plain 404 "Not Found", as GroupMe does for
@@ -57,6 +58,9 @@ class Route:
     handler: Handler = field(compare=False)
     sends_message: bool = False
     """A message send: the one kind of request the ``lost_after_commit`` fault hits."""
+    authenticated: bool = True
+    """Needs the ``X-Access-Token``; the push server instead checks the token
+    each subscribe carries, and sees no faults or rate limit."""
 
     def __post_init__(self) -> None:
         where = f"{self.method} {self.path}"

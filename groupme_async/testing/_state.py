@@ -13,6 +13,7 @@ from typing import Any
 
 from ._data import ConversationSpec, User, derive
 from ._http import CHAT_ID, DIGITS, HTTPError, not_found
+from ._push import PushHub
 from ._store import ConversationStore
 from ._world import World, build_world
 
@@ -72,10 +73,21 @@ class FakeState:
         #: Blocked user id -> when "me" blocked them.
         self.blocks: dict[str, int] = {}
         self.pinned: list[str] = [s.chat_id for s in self.world.conversations[:1]]
+        #: The Faye server at ``/push/faye``; families publish through :meth:`publish`.
+        self.push = PushHub(self)
 
     @property
     def me_id(self) -> str:
         return self.world.me.id
+
+    def publish(self, channel: str, data: dict[str, Any]) -> None:
+        """Push ``data`` (GroupMe's ``{type, subject, alert}``) to every client
+        subscribed to ``channel``: the one hook for realtime events.
+
+        Channels come from ``_push.user_channel`` / ``group_channel`` /
+        ``dm_channel``; see ``_push.py`` for the delivery rules.
+        """
+        self.push.publish(channel, data)
 
     def wall_now(self) -> int:
         """The current time as a GroupMe timestamp (Unix seconds)."""
