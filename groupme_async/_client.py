@@ -28,6 +28,7 @@ from .resources import (
     Groups,
     Messages,
     PinnedConversations,
+    Realtime,
     Users,
 )
 
@@ -145,6 +146,8 @@ class AsyncGroupMe:
         """Single-message operations (delete)."""
         self.blocks = Blocks(r)
         """Blocks (``/blocks``)."""
+        self.realtime = Realtime(r)
+        """Push events: ``async with gm.realtime.connect() as stream``."""
         # groups beyond the seeds, members, users, contacts, bots
 
         # messages beyond the seeds, polls, events, subgroups, gallery

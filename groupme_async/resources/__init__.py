@@ -5,6 +5,7 @@ from .chats import Chats
 from .groups import Groups
 from .messages import DirectMessages, GroupMessages, Messages
 from .pinned import PinnedConversations
+from .realtime import Realtime
 from .users import Users
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "Groups",
     "Messages",
     "PinnedConversations",
+    "Realtime",
     "Users",
 ]
