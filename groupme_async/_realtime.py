@@ -216,6 +216,9 @@ class RealtimeStream:
     async def __aenter__(self) -> RealtimeStream:
         if self._group is not None:
             raise RuntimeError("a realtime stream can be entered only once")
+        # Before returning: every message posted after ``async with`` is
+        # entered is then newer than the baseline, so it will be delivered.
+        await self._prepare()
         send, receive = anyio.create_memory_object_stream[RealtimeEvent | _Failure](0)
         self._send, self._receive = send, receive
         self._group = anyio.create_task_group()
@@ -270,12 +273,14 @@ class RealtimeStream:
             except Exception as exc:
                 await self._send.send(_Failure(exc))
 
-    async def _main(self) -> None:
+    async def _prepare(self) -> None:
         self._me = (await self._users.me()).id
         self._channels = self._subscriptions()
         self._started_at = int(time.time())
         if self._gap_fill:
             await self._baseline()
+
+    async def _main(self) -> None:
         retry = self._retry or self._r.retry
         attempt = 0
         while True:
