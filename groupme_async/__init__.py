@@ -3,6 +3,7 @@
 from ._client import AsyncGroupMe
 from ._limiter import AdaptiveRateLimiter
 from ._pagination import AsyncPaginator
+from ._realtime import RealtimeStream
 from ._requester import InsecureTransportWarning, RateLimiter
 from ._retry import RetryPolicy
 from .errors import (
@@ -49,6 +50,17 @@ from .models import (
     VideoAttachment,
 )
 
+from .realtime import (
+    MembershipCreated,
+    MessageCreated,
+    MessageDeleted,
+    MessageReacted,
+    MessageUpdated,
+    RealtimeEvent,
+    Typing,
+    UnknownEvent,
+)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -76,9 +88,14 @@ __all__ = [
     "InsecureTransportWarning",
     "LocationAttachment",
     "Member",
+    "MembershipCreated",
     "MentionsAttachment",
     "Message",
+    "MessageCreated",
+    "MessageDeleted",
     "MessagePage",
+    "MessageReacted",
+    "MessageUpdated",
     "NotFoundError",
     "PermissionDeniedError",
     "PollAttachment",
@@ -87,6 +104,8 @@ __all__ = [
     "RateLimiter",
     "Reaction",
     "ReadReceipt",
+    "RealtimeEvent",
+    "RealtimeStream",
     "ReplyAttachment",
     "ResponseDecodeError",
     "RetryPolicy",
@@ -94,7 +113,9 @@ __all__ = [
     "ServerError",
     "ShareUrls",
     "SplitAttachment",
+    "Typing",
     "UnknownAttachment",
+    "UnknownEvent",
     "User",
     "VideoAttachment",
     "__version__",

@@ -17,6 +17,7 @@ push, by gap fill or by both; gap fill asks REST for everything above it.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import time
@@ -29,7 +30,7 @@ import attrs
 import orjson
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from ._ids import check_chat_id, check_id, chat_id, id_key
+from ._ids import chat_id, check_chat_id, check_id, id_key
 from ._requester import Requester
 from ._retry import RetryPolicy
 from .errors import (
@@ -84,7 +85,7 @@ class _Failure:
 try:  # the ``realtime`` extra
     import httpx_ws
 except ImportError:  # pragma: no cover - exercised only without the extra
-    httpx_ws = None
+    httpx_ws = None  # type: ignore[assignment]
 
 
 def websocket_supported() -> bool:
@@ -283,6 +284,7 @@ class RealtimeStream:
     async def _main(self) -> None:
         retry = self._retry or self._r.retry
         attempt = 0
+        error: BaseException
         while True:
             try:
                 await self._session()
@@ -297,10 +299,10 @@ class RealtimeStream:
                 if exc.status_code < 500 and exc.status_code not in (420, 429):
                     raise
                 healthy, error = self._live, exc
-            except _Reconnect as exc:
-                if exc.immediate:
+            except _Reconnect as reconnect:
+                if reconnect.immediate:
                     continue
-                healthy, error = exc.healthy, exc.error
+                healthy, error = reconnect.healthy, reconnect.error
             attempt = 1 if healthy else attempt + 1
             delay = retry.delay(attempt, rng=self._r.rng)
             if delay is None:
@@ -336,9 +338,10 @@ class RealtimeStream:
         outcome: BaseException | None = None
         opened = False
         try:
-            async with httpx_ws.aconnect_ws(
+            connecting: Any = httpx_ws.aconnect_ws(
                 self._r.bases["push"], self._r.client, keepalive_ping_interval_seconds=None
-            ) as session:
+            )
+            async with connecting as session:
                 opened = True
                 # Raised inside the socket's task group, an error would come
                 # out wrapped in an ExceptionGroup: carry it out by hand.
@@ -353,9 +356,8 @@ class RealtimeStream:
             outcome = outcome or exc
         if isinstance(outcome, _Reconnect | _ServerSaidStop | GroupMeError):
             raise outcome
-        raise _Reconnect(
-            self._live, APIConnectionError(f"push websocket: {_describe(outcome)}")
-        )
+        what = _describe(outcome) if outcome is not None else "closed"
+        raise _Reconnect(self._live, APIConnectionError(f"push websocket: {what}"))
 
     def _websocket_refused(self, exc: BaseException) -> None:
         if self._transport == "websocket":
@@ -434,9 +436,7 @@ class RealtimeStream:
             await self._fill_gap()
         self._live = True
         while True:
-            connect = self._message(
-                "/meta/connect", clientId=client_id, connectionType=link.name
-            )
+            connect = self._message("/meta/connect", clientId=client_id, connectionType=link.name)
             await self._guarded(link.send, [connect])
             answered = False
             while not answered:
@@ -602,9 +602,7 @@ class RealtimeStream:
             stamps = [int(c.updated_at.timestamp()) if c.updated_at else 0 for c in chats]
             for chat, stamp in zip(chats, stamps, strict=True):
                 last = chat.last_message.id if chat.last_message else None
-                found.append(
-                    (_Conversation(chat.id, "direct", chat.other_user.id), _number(last))
-                )
+                found.append((_Conversation(chat.id, "direct", chat.other_user.id), _number(last)))
                 newest = max(newest, stamp)
             if _done(stamps, cutoff, len(chats)):
                 break
@@ -627,7 +625,7 @@ def _done(stamps: list[int], cutoff: int | None, size: int) -> bool:
         return True
     if cutoff is None:
         return False
-    in_order = all(a >= b for a, b in zip(stamps, stamps[1:], strict=False))
+    in_order = all(a >= b for a, b in itertools.pairwise(stamps))
     return in_order and bool(stamps) and stamps[-1] < cutoff
 
 
@@ -664,9 +662,7 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
 
 
-def check_conversations(
-    groups: object, direct_messages: object
-) -> tuple[list[str], list[str]]:
+def check_conversations(groups: object, direct_messages: object) -> tuple[list[str], list[str]]:
     """The ``connect()`` arguments, checked before anything is sent."""
     if isinstance(groups, str | bytes) or not isinstance(groups, list | tuple):
         raise TypeError("groups must be a list of group ids")
@@ -690,8 +686,6 @@ def check_transport(transport: object) -> TransportName:
 
 
 def check_silence(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not (
-        0 < value < math.inf
-    ):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (0 < value < math.inf):
         raise ValueError(f"silence_timeout must be a positive number of seconds, got {value!r}")
     return float(value)

@@ -394,7 +394,13 @@ class Requester:
         the header, because GroupMe's push server reads it only there."""
         return {"access_token": self._token, "timestamp": timestamp}
 
-    async def post_raw(self, family: str, body: bytes, label: str, timeout: float) -> Any:
+    async def post_raw(
+        self,
+        family: str,
+        body: bytes,
+        label: str,
+        timeout: float,  # noqa: ASYNC109 - a per-request timeout, as httpx's
+    ) -> Any:
         """One POST of a JSON body to a family's base URL, without the token
         header or the retry loop (push: Bayeux has its own reconnect rules).
 

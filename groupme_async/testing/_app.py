@@ -367,7 +367,9 @@ class FakeGroupMe:
             parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         )
         if matched is not None and not matched.route.authenticated:
-            await self._unauthenticated(matched, Request(method, path, query, body), send, in_process)
+            await self._unauthenticated(
+                matched, Request(method, path, query, body), send, in_process
+            )
             return
         token = _token(scope)
         if token is None:
@@ -400,7 +402,9 @@ class FakeGroupMe:
             if captures is None:
                 raise not_found()
             reply = route.handler(self._state, Request(method, path, query, body), **captures)
-            assert isinstance(reply, Reply), f"{route.path}: an async handler needs authenticated=False"
+            assert isinstance(reply, Reply), (
+                f"{route.path}: an async handler needs authenticated=False"
+            )
         except HTTPError as exc:
             reply = error(exc.status, exc.errors)
         if fault == "lost_after_commit":

@@ -37,7 +37,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import anyio
 import orjson
@@ -46,8 +46,25 @@ from ._asgi import Receive, Send
 from ._http import CHAT_ID, DIGITS, HTTPError, Reply, Request, encode
 from ._routes import Route
 
-if TYPE_CHECKING:
-    from ._state import FakeState
+
+class World(Protocol):
+    """What the push server needs of the fake's state (``FakeState``)."""
+
+    seed: int
+    clock: Callable[[], float]
+    groups: dict[str, Any]
+
+    @property
+    def me_id(self) -> str: ...
+
+    def wall_now(self) -> int: ...
+
+    def chat(self, chat_id: str) -> Any: ...
+
+
+class _Served(Protocol):
+    push: PushHub
+
 
 #: Where the fake serves Faye (the client's ``push`` family under one origin).
 PUSH_PATH = "/push/faye"
@@ -120,7 +137,7 @@ class PushStats:
 class PushHub:
     """The fake's Faye server: clients, subscriptions, queues and fault modes."""
 
-    def __init__(self, state: FakeState) -> None:
+    def __init__(self, state: World) -> None:
         self._state = state
         #: Whether a subscribe's ``ext.access_token`` is valid (set by the app).
         self.token_ok: Callable[[object], bool] = lambda token: False
@@ -220,9 +237,10 @@ class PushHub:
                 "supportedConnectionTypes": ["long-polling", "websocket"],
                 "advice": {"reconnect": "retry", "interval": 0, "timeout": CONNECT_TIMEOUT_MS},
             }
-        client = self.clients.get(str(message.get("clientId")))
-        if client is None:
+        known = self.clients.get(str(message.get("clientId")))
+        if known is None:
             return self._unknown(message)
+        client = known
         reply["clientId"] = client.id
         if channel == "/meta/subscribe":
             return reply | self._subscribe(client, message)
@@ -283,7 +301,11 @@ class PushHub:
         }
 
     def _connect_reply(self, client: _Client, message: BayeuxMessage) -> BayeuxMessage:
-        advice: dict[str, Any] = {"reconnect": "retry", "interval": 0, "timeout": CONNECT_TIMEOUT_MS}
+        advice: dict[str, Any] = {
+            "reconnect": "retry",
+            "interval": 0,
+            "timeout": CONNECT_TIMEOUT_MS,
+        }
         if self.advice_override is not None:
             advice |= self.advice_override
             self.advice_override = None
@@ -355,9 +377,7 @@ class PushHub:
             return
         await send({"type": "websocket.accept"})
         self.stats.websockets += 1
-        outgoing: tuple[Any, ...] = anyio.create_memory_object_stream[list[BayeuxMessage]](
-            math.inf
-        )
+        outgoing: tuple[Any, ...] = anyio.create_memory_object_stream[list[BayeuxMessage]](math.inf)
         out_send, out_receive = outgoing
         closed: str | None = None
         async with anyio.create_task_group() as tg, out_send, out_receive:
@@ -403,7 +423,9 @@ class PushHub:
         if closed is not None:
             # 1012: "service restart", what a restarting push server sends.
             with contextlib.suppress(Exception):
-                await send({"type": "websocket.close", "code": 1012 if closed == "dropped" else 1003})
+                await send(
+                    {"type": "websocket.close", "code": 1012 if closed == "dropped" else 1003}
+                )
 
 
 async def _first(*waits: Callable[[], Awaitable[object]]) -> None:
@@ -418,7 +440,7 @@ async def _first(*waits: Callable[[], Awaitable[object]]) -> None:
             tg.start_soon(run, wait)
 
 
-async def faye_long_polling(state: FakeState, r: Request) -> Reply:
+async def faye_long_polling(state: _Served, r: Request) -> Reply:
     """Faye (Bayeux) over HTTP long-polling: handshake, subscribe, connect (also a websocket)."""
     return await state.push.serve_http(r)
 

@@ -30,7 +30,7 @@ try:  # wsproto comes with the ``realtime`` extra (httpx-ws)
     import wsproto
     import wsproto.events as ws_events
 except ImportError:  # pragma: no cover - exercised only without the extra
-    wsproto = None
+    wsproto = None  # type: ignore[assignment]
 
 
 def websocket_available() -> bool:
@@ -87,9 +87,7 @@ async def open_websocket(
     to_app = anyio.create_memory_object_stream[Message](math.inf)
     from_app = anyio.create_memory_object_stream[Message](math.inf)
     connection = wsproto.WSConnection(wsproto.ConnectionType.SERVER)
-    connection.initiate_upgrade_connection(
-        [(k, v) for k, v in headers], request.url.raw_path
-    )
+    connection.initiate_upgrade_connection([(k, v) for k, v in headers], request.url.raw_path)
     streams = [*to_app, *from_app]
     closing = _ClosingStream(anyio.create_task_group(), streams)
     group = closing._group
@@ -115,11 +113,11 @@ async def open_websocket(
         await closing.aclose()
         return httpx.Response(403, request=request)
     accept = connection.send(ws_events.AcceptConnection())
-    response_headers = [
-        tuple(line.split(": ", 1))
-        for line in accept.decode("latin-1").split("\r\n")[1:]
-        if ": " in line
-    ]
+    response_headers: list[tuple[str, str]] = []
+    for line in accept.decode("latin-1").split("\r\n")[1:]:
+        name, sep, value = line.partition(": ")
+        if sep:
+            response_headers.append((name, value))
     stream = _SocketStream(connection, to_app[0], from_app[1])
     return httpx.Response(
         101,
@@ -148,7 +146,7 @@ if wsproto is not None:
             self._eof = False
             self._parts: list[str] = []
 
-        async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
             while not self._pending and not self._eof:
                 try:
                     message = await self._from_app.receive()
@@ -173,7 +171,7 @@ if wsproto is not None:
                 self._eof = True
             return b""
 
-        async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
             self._connection.receive_data(buffer)
             for event in self._connection.events():
                 if isinstance(event, ws_events.TextMessage):

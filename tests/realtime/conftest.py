@@ -36,7 +36,7 @@ async def world(
         async with AsyncGroupMe(
             SANDBOX_TOKEN,
             base_url=FAKE_BASE_URL,
-            transport=transport(fake) if transport else fake.transport(),
+            transport=transport(fake, clock) if transport else fake.transport(),
             sleep=clock.sleep,
             clock=clock,
             rng=random.Random(seed),
@@ -87,7 +87,7 @@ def key_of(conversation: FakeConversation) -> str:
 class RefuseWebsockets(httpx.AsyncBaseTransport):
     """A network where websocket upgrades are refused (as some proxies do)."""
 
-    def __init__(self, fake: FakeGroupMe) -> None:
+    def __init__(self, fake: FakeGroupMe, clock: SimClock) -> None:
         self._inner = fake.transport()
         self.refused = 0
 
@@ -95,6 +95,26 @@ class RefuseWebsockets(httpx.AsyncBaseTransport):
         if request.headers.get("upgrade", "").lower() == "websocket":
             self.refused += 1
             return httpx.Response(400, request=request)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class PushOutage(httpx.AsyncBaseTransport):
+    """The push origin becomes unreachable (``down``) while REST keeps working."""
+
+    def __init__(self, fake: FakeGroupMe, clock: SimClock) -> None:
+        self._inner = fake.transport()
+        self._clock = clock
+        self.down = False
+        self.attempts: list[float] = []
+        """When each push request was refused (virtual time)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down and request.url.path.startswith("/push/"):
+            self.attempts.append(self._clock.now)
+            raise httpx.ConnectError("push is down", request=request)
         return await self._inner.handle_async_request(request)
 
     async def aclose(self) -> None:

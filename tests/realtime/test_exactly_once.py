@@ -17,7 +17,9 @@ from .conftest import Collector, key_of, sent_id, world
 TRANSPORTS = ["websocket", "long-polling"]
 
 
-async def _post(fake: FakeGroupMe, gm: object, conversation: FakeConversation, text: str, rest: bool) -> str:
+async def _post(
+    fake: FakeGroupMe, gm: object, conversation: FakeConversation, text: str, rest: bool
+) -> str:
     if not rest:
         return sent_id(fake.post(conversation.kind, conversation.id, text))
     if conversation.kind == "group":
@@ -40,7 +42,10 @@ async def test_every_message_once_in_order_while_the_push_server_keeps_restartin
         conversations = fake.conversations()
         expected: dict[str, list[str]] = defaultdict(list)
         collector = Collector()
-        async with gm.realtime.connect(transport=transport) as stream, anyio.create_task_group() as tg:
+        async with (
+            gm.realtime.connect(transport=transport) as stream,
+            anyio.create_task_group() as tg,
+        ):
             tg.start_soon(collector.run, stream)
 
             async def poster() -> None:
@@ -91,7 +96,10 @@ def test_exactly_once_over_random_interleavings(ops: list[str], transport: str, 
             dms = [c for c in conversations if c.kind == "direct"]
             expected: dict[str, list[str]] = defaultdict(list)
             collector = Collector()
-            async with gm.realtime.connect(transport=transport) as stream, anyio.create_task_group() as tg:
+            async with (
+                gm.realtime.connect(transport=transport) as stream,
+                anyio.create_task_group() as tg,
+            ):
                 tg.start_soon(collector.run, stream)
                 for n, op in enumerate(ops):
                     target = (groups if op == "post_group" else dms)[n % 2]

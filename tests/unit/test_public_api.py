@@ -56,6 +56,16 @@ EXPECTED = {
     "UnknownAttachment",
     "User",
     "VideoAttachment",
+    # realtime
+    "RealtimeStream",
+    "RealtimeEvent",
+    "MessageCreated",
+    "MessageUpdated",
+    "MessageDeleted",
+    "MessageReacted",
+    "Typing",
+    "MembershipCreated",
+    "UnknownEvent",
     "__version__",
 }
 
@@ -111,6 +121,7 @@ SUBPACKAGES = {
         "FakeConversation",
         "FakeGroupMe",
         "FakeStats",
+        "PushStats",
         "endpoints_markdown",
         "implemented_endpoints",
     },
