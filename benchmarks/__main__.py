@@ -21,13 +21,14 @@ from typing import Any
 
 from . import _report
 
-MEASUREMENTS = ("client_cpu", "loopback", "export", "memory", "rate_limited")
+MEASUREMENTS = ("client_cpu", "loopback", "export", "memory", "rate_limited", "push")
 MODULES = {
     "client_cpu": "benchmarks.client_cpu",
     "loopback": "benchmarks.loopback",
     "export": "benchmarks.export_many",
     "memory": "benchmarks.memory",
     "rate_limited": "benchmarks.rate_limited",
+    "push": "benchmarks.push",
 }
 NEEDS_GROUPY = {"loopback", "export"}
 GROUPY_PIN = "GroupyAPI==0.10.3"
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": _report.machine(),
         "versions": _report.versions(),
     }
-    for key in _report.TARGETS:
+    for key in [*_report.TARGETS, *_report.INFO]:
         results[key] = previous.get(key)
     details: dict[str, Any] = dict(previous.get("details", {}))
     failed = []

@@ -49,7 +49,6 @@ from .models import (
     User,
     VideoAttachment,
 )
-
 from .realtime import (
     MembershipCreated,
     MessageCreated,
