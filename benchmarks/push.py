@@ -55,33 +55,33 @@ async def _measure(
     group_id = next(c.id for c in fake.conversations() if c.kind == "group")
     latencies: list[float] = []
     reconnects: list[float] = []
-    async with AsyncGroupMe(SANDBOX_TOKEN, base_url=origin) as gm:
-        async with gm.realtime.connect(transport=transport, retry=retry) as stream:  # type: ignore[arg-type]
-            events = stream.__aiter__()
+    gm = AsyncGroupMe(SANDBOX_TOKEN, base_url=origin)
+    async with gm, gm.realtime.connect(transport=transport, retry=retry) as stream:  # type: ignore[arg-type]
+        events = stream.__aiter__()
 
-            async def until(message_id: str) -> None:
-                while True:
-                    event = await events.__anext__()
-                    if isinstance(event, MessageCreated) and event.message.id == message_id:
-                        return
+        async def until(message_id: str) -> None:
+            while True:
+                event = await events.__anext__()
+                if isinstance(event, MessageCreated) and event.message.id == message_id:
+                    return
 
-            for i in range(sends + 5):
-                started = time.perf_counter()
-                sent = await gm.group_messages.send(group_id, f"bench {i}")
-                await until(sent.id)
-                if i >= 5:  # the first few warm the connections up
-                    latencies.append(time.perf_counter() - started)
-            for i in range(drops):
-                subscribed = fake.push_stats.subscriptions
-                started = time.perf_counter()
-                fake.drop_push_clients()
-                while fake.push_stats.subscriptions == subscribed:
-                    await asyncio.sleep(0.0005)
-                reconnects.append(time.perf_counter() - started)
-                # Live again: a message posted now arrives.
-                sent = await gm.group_messages.send(group_id, f"after drop {i}")
-                await until(sent.id)
-            assert stream.transport_in_use == transport
+        for i in range(sends + 5):
+            started = time.perf_counter()
+            sent = await gm.group_messages.send(group_id, f"bench {i}")
+            await until(sent.id)
+            if i >= 5:  # the first few warm the connections up
+                latencies.append(time.perf_counter() - started)
+        for i in range(drops):
+            subscribed = fake.push_stats.subscriptions
+            started = time.perf_counter()
+            fake.drop_push_clients()
+            while fake.push_stats.subscriptions == subscribed:
+                await asyncio.sleep(0.0005)
+            reconnects.append(time.perf_counter() - started)
+            # Live again: a message posted now arrives.
+            sent = await gm.group_messages.send(group_id, f"after drop {i}")
+            await until(sent.id)
+        assert stream.transport_in_use == transport
     return {"latency_ms": _ms(latencies), "reconnect_ms": _ms(reconnects)}
 
 
