@@ -21,7 +21,15 @@ from typing import Any
 
 from . import _report
 
-MEASUREMENTS = ("client_cpu", "loopback", "export", "memory", "rate_limited", "import_time")
+MEASUREMENTS = (
+    "client_cpu",
+    "loopback",
+    "export",
+    "memory",
+    "rate_limited",
+    "import_time",
+    "push",
+)
 MODULES = {
     "client_cpu": "benchmarks.client_cpu",
     "loopback": "benchmarks.loopback",
@@ -29,6 +37,7 @@ MODULES = {
     "memory": "benchmarks.memory",
     "rate_limited": "benchmarks.rate_limited",
     "import_time": "benchmarks.import_time",
+    "push": "benchmarks.push",
 }
 NEEDS_GROUPY = {"loopback", "export"}
 GROUPY_PIN = "GroupyAPI==0.10.3"

@@ -62,6 +62,16 @@ INFO: dict[str, str] = {
         "`import groupme_async` in a fresh interpreter, CPU milliseconds (median; "
         "`benchmarks/import_time.py`)"
     ),
+    "push_latency_ms_websocket": (
+        "push latency, websocket: REST send to the MessageCreated event, median ms "
+        "(uvicorn-served fake in the same process)"
+    ),
+    "push_latency_ms_long_polling": "push latency, long-polling: the same, median ms",
+    "push_reconnect_ms_websocket": (
+        "push reconnect, websocket: drop_push_clients() to resubscribed, median ms, "
+        "backoff off (the default jittered first wait adds up to 500 ms)"
+    ),
+    "push_reconnect_ms_long_polling": "push reconnect, long-polling: the same, median ms",
 }
 
 

@@ -17,6 +17,7 @@ from ._client import AsyncGroupMe
 from ._limiter import AdaptiveRateLimiter
 from ._messages import ExternalImageWarning
 from ._pagination import AsyncPaginator
+from ._realtime import RealtimeStream
 from ._requester import InsecureTransportWarning, RateLimiter
 from ._retry import RetryPolicy
 from ._version import __version__
@@ -85,6 +86,16 @@ from .models import (
     UserDetails,
     VideoAttachment,
 )
+from .realtime import (
+    MembershipCreated,
+    MessageCreated,
+    MessageDeleted,
+    MessageReacted,
+    MessageUpdated,
+    RealtimeEvent,
+    Typing,
+    UnknownEvent,
+)
 from .resources import FileDownload
 
 __all__ = [
@@ -125,9 +136,14 @@ __all__ = [
     "Member",
     "MemberAddResult",
     "MembersResultsExpiredError",
+    "MembershipCreated",
     "MentionsAttachment",
     "Message",
+    "MessageCreated",
+    "MessageDeleted",
     "MessagePage",
+    "MessageReacted",
+    "MessageUpdated",
     "MyMembership",
     "NewMember",
     "NotFoundError",
@@ -142,6 +158,8 @@ __all__ = [
     "RateLimiter",
     "Reaction",
     "ReadReceipt",
+    "RealtimeEvent",
+    "RealtimeStream",
     "ReplyAttachment",
     "ResponseDecodeError",
     "RetryPolicy",
@@ -151,7 +169,9 @@ __all__ = [
     "SharedGroup",
     "SplitAttachment",
     "Subgroup",
+    "Typing",
     "UnknownAttachment",
+    "UnknownEvent",
     "UploadFailedError",
     "UploadedImage",
     "User",

@@ -36,6 +36,7 @@ from .resources import (
     Messages,
     PinnedConversations,
     Polls,
+    Realtime,
     Subgroups,
     Users,
     Videos,
@@ -157,6 +158,8 @@ class AsyncGroupMe(AsyncClosing):
         likes leaderboards."""
         self.blocks = Blocks(r)
         """Blocks (``/blocks``)."""
+        self.realtime = Realtime(r)
+        """Push events: ``async with gm.realtime.connect() as stream``."""
         # groups beyond the seeds, members, users, contacts, bots
         self.members = Members(r)
         """Group members (``/groups/:id/members``, join requests, nicknames)."""

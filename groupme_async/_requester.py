@@ -34,6 +34,7 @@ from typing import Any, Protocol, TypeVar
 import anyio
 import attrs
 import httpx
+import orjson
 
 from . import _envelope
 from ._bodies import Body, UploadAborted
@@ -224,6 +225,10 @@ class Requester:
     @property
     def sleep(self) -> Sleep:
         return self._sleep
+
+    @property
+    def rng(self) -> random.Random:
+        return self._rng
 
     @property
     def retry(self) -> RetryPolicy:
@@ -543,6 +548,53 @@ class Requester:
             raise _TooLarge
         if tail:
             yield tail
+
+    def subscribe_ext(self, timestamp: int) -> dict[str, Any]:
+        """The ``ext`` of a Faye subscribe: the one place the token leaves
+        the header, because GroupMe's push server reads it only there."""
+        return {"access_token": self._token, "timestamp": timestamp}
+
+    async def post_raw(
+        self,
+        family: str,
+        body: bytes,
+        label: str,
+        timeout: float,  # noqa: ASYNC109 - a per-request timeout, as httpx's
+    ) -> Any:
+        """One POST of a JSON body to a family's base URL, without the token
+        header or the retry loop (push: Bayeux has its own reconnect rules).
+
+        Returns the decoded JSON answer; ``APIConnectionError`` (or
+        ``APITimeoutError``) for a failure to exchange, ``ResponseDecodeError``
+        for an answer that is not JSON.
+        """
+        deadline_at = self._clock() + timeout
+        try:
+            request = self.client.build_request(
+                "POST",
+                self.bases[family],
+                content=body,
+                headers={"Content-Type": "application/json"},
+                timeout=timeout,
+            )
+            response = await self.client.send(request, stream=True)
+            try:
+                status = response.status_code
+                data = await self._read(response, label, deadline_at)
+            finally:
+                await response.aclose()
+        except (_DeadlinePassed, httpx.TimeoutException):
+            raise APITimeoutError(f"{label} timed out") from None
+        except _TooLarge:
+            raise ResponseDecodeError(label, "the body is larger than max_response_bytes") from None
+        except (_BadEncoding, httpx.TransportError) as exc:
+            raise APIConnectionError(f"{label}: {exc.__class__.__name__}") from None
+        if status != 200:
+            raise APIConnectionError(f"{label}: HTTP {status}")
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            raise ResponseDecodeError(label, "the answer is not JSON") from None
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -126,3 +126,19 @@ def test_ci_runs_the_readme_test_command() -> None:
     export, tests = commands
     assert "export --sandbox" in export
     assert tests in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_realtime_example_runs() -> None:
+    block = README.split("<!-- README realtime example: tests/test_readme.py runs this block -->")[
+        1
+    ]
+    code = re.search(r"```python\n(.*?)```", block, re.S)
+    assert code is not None
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code.group(1)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("hello from someone else"), result.stdout

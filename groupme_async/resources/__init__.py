@@ -13,6 +13,7 @@ from .members import Members
 from .messages import DirectMessages, GroupMessages, Messages
 from .pinned import PinnedConversations
 from .polls import Polls
+from .realtime import Realtime
 from .subgroups import Subgroups
 from .users import Users
 from .videos import Videos
@@ -34,6 +35,7 @@ __all__ = [
     "Messages",
     "PinnedConversations",
     "Polls",
+    "Realtime",
     "Subgroups",
     "Users",
     "Videos",

@@ -21,6 +21,7 @@ from ._app import (
 )
 from ._data import ConversationKind
 from ._endpoints import Endpoint, endpoints_markdown, implemented_endpoints
+from ._push import PushStats
 
 __all__ = [
     "ALL_FAULTS",
@@ -31,6 +32,7 @@ __all__ = [
     "FakeConversation",
     "FakeGroupMe",
     "FakeStats",
+    "PushStats",
     "endpoints_markdown",
     "implemented_endpoints",
 ]

@@ -6,6 +6,7 @@ what an endpoint answers is in the family modules (see ``_endpoints.py``).
 
 from __future__ import annotations
 
+import inspect
 import math
 import random
 import time
@@ -24,6 +25,7 @@ from ._http import HTTPError, Reply, Request, error, not_found
 from ._likes import HEART, add_like, checked_icon
 from ._members import file_join_request
 from ._messages import store_message
+from ._push import PUSH_PATH, Dropped, PushHub, PushStats
 from ._routes import Match
 from ._state import FakeState
 from ._store import ConversationStore
@@ -111,6 +113,14 @@ class FakeGroupMe:
     ``processing_polls`` is how many status polls a file or video upload
     answers "pending"/"enqueued" before "complete".
 
+    Push: a Faye server at ``/push/faye`` (long-polling and websocket)
+    pushes ``line.create`` / ``direct_message.create`` for every message
+    stored (REST sends and :meth:`post`), ``message.deleted`` for deletes,
+    and a ping every ``push_ping_interval`` seconds of ``clock``; anything
+    else with :meth:`publish`.  Its fault modes: :meth:`drop_push_clients`,
+    :attr:`push_silent`, :attr:`push_delay`, :attr:`push_duplicate_rate`,
+    :meth:`advise_push`; :attr:`push_stats` counts what it did.
+
     The endpoints it implements are listed by
     :func:`~groupme_async.testing.implemented_endpoints`; any other answers
     404 saying "FakeGroupMe does not implement <METHOD> <path>".
@@ -137,6 +147,7 @@ class FakeGroupMe:
         sleep: Callable[[float], Awaitable[None]] | None = None,
         members_results_delay: float = 1.0,
         processing_polls: int = 1,
+        push_ping_interval: float = 30.0,
     ) -> None:
         unknown = sorted(set(faults) - set(ALL_FAULTS))
         if unknown:
@@ -176,6 +187,13 @@ class FakeGroupMe:
         self._fault_rng = random.Random(derive(seed, "faults"))
         self.stats = FakeStats()
         self._tokens = {SANDBOX_TOKEN}
+        if not push_ping_interval > 0:
+            raise ValueError("push_ping_interval must be a positive number of seconds")
+        self._push: PushHub = self._state.push
+        self._push.sleep = self._sleep
+        self._push.ping_interval = push_ping_interval
+        self._push.rng = random.Random(derive(seed, "push"))
+        self._push.token_ok = lambda token: token in self._tokens
 
     # --- ground truth ----------------------------------------------------------
 
@@ -286,6 +304,71 @@ class FakeGroupMe:
         add_like(self._state, store, slot, user_id, checked)
         return store.slot_message(slot)
 
+    # --- push ------------------------------------------------------------------
+
+    def publish(self, channel: str, data: dict[str, Any]) -> None:
+        """Push ``data`` (``{"type", "subject", "alert"}``) on ``channel``
+        (``/user/<id>``, ``/group/<id>``, ``/direct_message/<a>_<b>``) to
+        every subscribed client, as the fake's own endpoints do."""
+        self._state.publish(channel, data)
+
+    def drop_push_clients(self) -> None:
+        """A push-server restart: every client id is forgotten (its next
+        request answers ``401::Unknown client``), every held long-poll is cut
+        and every websocket closed."""
+        self._push.drop()
+
+    @property
+    def push_silent(self) -> bool:
+        """While true, push connections stay open but nothing is sent (no
+        pings, no messages) and what is published meanwhile is lost."""
+        return self._push.silent
+
+    @push_silent.setter
+    def push_silent(self, silent: bool) -> None:
+        self._push.set_silent(bool(silent))
+
+    @property
+    def push_delay(self) -> float:
+        """Seconds (of ``clock``) each push is held back before delivery; order is kept."""
+        return self._push.delay
+
+    @push_delay.setter
+    def push_delay(self, seconds: float) -> None:
+        if not (isinstance(seconds, int | float) and 0 <= seconds < math.inf):
+            raise ValueError("push_delay must be a finite, non-negative number of seconds")
+        self._push.delay = float(seconds)
+
+    @property
+    def push_duplicate_rate(self) -> float:
+        """The chance that a push is delivered twice (drawn from the seeded RNG)."""
+        return self._push.duplicate_rate
+
+    @push_duplicate_rate.setter
+    def push_duplicate_rate(self, rate: float) -> None:
+        if not (isinstance(rate, int | float) and 0.0 <= rate <= 1.0):
+            raise ValueError("push_duplicate_rate must be between 0 and 1")
+        self._push.duplicate_rate = float(rate)
+
+    def advise_push(self, reconnect: str, interval: int | None = None) -> None:
+        """The next ``/meta/connect`` answer carries ``advice.reconnect``
+        (``"retry"``, ``"handshake"`` or ``"none"``), and ``interval`` ms."""
+        if reconnect not in ("retry", "handshake", "none"):
+            raise ValueError("reconnect must be 'retry', 'handshake' or 'none'")
+        advice: dict[str, Any] = {"reconnect": reconnect}
+        if interval is not None:
+            advice["interval"] = interval
+        self._push.advice_override = advice
+
+    def push_client_ids(self) -> list[str]:
+        """The Bayeux client ids the push server knows now."""
+        return list(self._push.clients)
+
+    @property
+    def push_stats(self) -> PushStats:
+        """Counters of the push server (handshakes, connects, deliveries, drops)."""
+        return self._push.stats
+
     def _store(self, kind: str, id: str) -> ConversationStore:
         state = self._state
         table = state.groups if kind == "group" else state.dms if kind == "direct" else None
@@ -322,6 +405,9 @@ class FakeGroupMe:
         if scope["type"] == "lifespan":
             await lifespan(receive, send)
             return
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             return
         self.stats.requests += 1
@@ -331,15 +417,19 @@ class FakeGroupMe:
             await self._send(send, error(exc.status, exc.errors))
             return
         in_process = bool(scope.get(IN_PROCESS_KEY))
-        token = _token(scope)
-        query = dict(
-            parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-        )
-        if token is None:
-            token = query.get("token")
         method: str = scope["method"]
         path: str = scope["path"]
         matched = TABLE.match(method, path)
+        query = dict(
+            parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        )
+        if matched is not None and matched.route.push:
+            request = Request(method, path, query, body, *_headers_and_origin(scope))
+            await self._push_request(matched, request, send, in_process)
+            return
+        token = _token(scope)
+        if token is None:
+            token = query.get("token")
         public = matched is not None and not matched.route.needs_token
         if token not in self._tokens and not public:
             await self._send(send, error(401, ["unauthorized"]))
@@ -370,6 +460,7 @@ class FakeGroupMe:
                 raise not_found()
             request = Request(method, path, query, body, *_headers_and_origin(scope))
             reply = route.handler(self._state, request, **captures)
+            assert isinstance(reply, Reply), f"{route.path}: an async handler needs push=True"
         except HTTPError as exc:
             reply = error(exc.status, exc.errors)
         if fault == "lost_after_commit":
@@ -380,6 +471,31 @@ class FakeGroupMe:
             await abort(send, in_process, fault, reply.status, cut, expected=len(reply.body) or 64)
             return
         await self._send(send, reply)
+
+    async def _push_request(
+        self, matched: Match, request: Request, send: Send, in_process: bool
+    ) -> None:
+        """The push server: its own auth (per subscribe), no faults, may wait."""
+        route, captures = matched
+        try:
+            if captures is None:
+                raise not_found()
+            answer = route.handler(self._state, request, **captures)
+            reply = await answer if inspect.isawaitable(answer) else answer
+        except HTTPError as exc:
+            reply = error(exc.status, exc.errors)
+        except Dropped:
+            # The push server "restarted" under a held long-poll.
+            await abort(send, in_process, "drop", 200, b"", expected=64)
+            return
+        await self._send(send, reply)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("path") != PUSH_PATH:
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        await self._state.push.serve_websocket(receive, send)
 
     async def _send(self, send: Send, reply: Reply) -> None:
         self.stats.responses[reply.status] += 1

@@ -24,6 +24,7 @@ from . import (
     _message_ops,
     _messages,
     _polls,
+    _push,
     _subgroups,
     _users,
     _videos,
@@ -50,6 +51,8 @@ FAMILIES = (
     # media services
     _files,
     _videos,
+    # realtime push
+    _push,
 )
 
 TABLE = RouteTable(route for family in FAMILIES for route in family.ROUTES)

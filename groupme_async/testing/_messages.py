@@ -6,6 +6,7 @@ from typing import Any
 
 from ._data import User
 from ._http import DIGITS, HTTPError, Reply, Request, empty, not_found, ok
+from ._push import conversation_channel, user_channel
 from ._routes import Route
 from ._state import FakeState
 from ._store import ConversationStore
@@ -68,7 +69,22 @@ def delete_message(state: FakeState, r: Request, *, conversation_id: str, messag
     # treats "me" as an admin.
     if store.spec.kind == "direct" and store.slot_message(slot).get("user_id") != state.me_id:
         raise HTTPError(403, "You can only delete your own messages")
+    message = store.slot_message(slot)
     store.delete(slot)
+    state.publish(
+        conversation_channel(store.spec.kind, store.spec.chat_id),
+        {
+            "type": "message.deleted",
+            "alert": "",
+            "subject": {
+                "message_id": message_id,
+                "conversation_id": store.spec.chat_id,
+                "deleted_at": state.wall_now(),
+                "deletion_actor": "sender" if message.get("user_id") == state.me_id else "admin",
+                "user_id": state.me_id,
+            },
+        },
+    )
     return empty(204)
 
 
@@ -155,6 +171,18 @@ def store_message(
     message["pinned_by"] = ""
     store.append(message)
     store.remember_guid(guid, now)
+    # GroupMe pushes every new message, the user's own included, on /user/<me>.
+    alert = f"{message['name']}: {text}" if text else f"{message['name']} sent an attachment"
+    if spec.kind == "group":
+        state.publish(
+            user_channel(state.me_id), {"type": "line.create", "alert": alert, "subject": message}
+        )
+    else:
+        subject = {**message, "chat_id": spec.chat_id}
+        state.publish(
+            user_channel(state.me_id),
+            {"type": "direct_message.create", "alert": alert, "subject": subject},
+        )
     return message
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, get_args
 
@@ -29,8 +29,9 @@ Family = Literal["v2", "v3", "v4", "image", "file", "video", "push"]
 Method = Literal["GET", "POST", "PUT", "DELETE"]
 
 #: Handlers take ``(state, request, **captures)``.  The captures are checked
-#: against the template when the row is built, not by the type system.
-Handler = Callable[..., Reply]
+#: against the template when the row is built, not by the type system.  A
+#: handler that must wait (the push server's long-poll) is a coroutine function.
+Handler = Callable[..., Reply | Awaitable[Reply]]
 
 #: What each ``:name`` path segment must look like.  A well-formed path whose
 #: id fails its pattern answers a plain 404 "Not Found", as GroupMe does for
@@ -69,6 +70,10 @@ class Route:
     needs_token: bool = True
     """False for the one endpoint GroupMe serves without an access token
     (``/bots/post``: the bot id is the secret)."""
+    push: bool = False
+    """Served by the push server (Bayeux): no ``X-Access-Token`` (it checks
+    the token each subscribe carries), no faults, no rate limit, and its
+    handler may be a coroutine that waits (a held long-poll)."""
 
     def __post_init__(self) -> None:
         where = f"{self.method} {self.path}"

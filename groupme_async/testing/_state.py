@@ -15,6 +15,7 @@ from typing import Any
 
 from ._data import ConversationSpec, User, derive
 from ._http import CHAT_ID, DIGITS, HTTPError, not_found
+from ._push import PushHub
 from ._social import Bots, Contacts, Rosters
 from ._store import ConversationStore
 from ._world import World, build_world
@@ -140,10 +141,21 @@ class FakeState:
         self.events = EventsState()
         self.subgroups = SubgroupsState()
         self.media = MediaState(seed)
+        #: The Faye server at ``/push/faye``; families publish through :meth:`publish`.
+        self.push = PushHub(self)
 
     @property
     def me_id(self) -> str:
         return self.world.me.id
+
+    def publish(self, channel: str, data: dict[str, Any]) -> None:
+        """Push ``data`` (GroupMe's ``{type, subject, alert}``) to every client
+        subscribed to ``channel``: the one hook for realtime events.
+
+        Channels come from ``_push.user_channel`` / ``group_channel`` /
+        ``dm_channel``; see ``_push.py`` for the delivery rules.
+        """
+        self.push.publish(channel, data)
 
     def wall_now(self) -> int:
         """The current time as a GroupMe timestamp (Unix seconds)."""

@@ -3,7 +3,8 @@
 An ASGI app called in process has no socket to drop, so the fake raises
 :class:`NetworkFault` instead, and this transport turns it into the httpx
 error a real broken connection produces.  Client code under test then takes
-exactly the path it takes in production.
+exactly the path it takes in production.  A websocket upgrade is served in
+process too (see ``_websocket.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 
 from ._asgi import IN_PROCESS_KEY, NetworkFault, Receive, Scope, Send
+from ._websocket import open_websocket, websocket_available
 
 App = Callable[[Scope, Receive, Send], Coroutine[Any, Any, None]]
 
@@ -26,9 +28,15 @@ class FakeTransport(httpx.AsyncBaseTransport):
             scope[IN_PROCESS_KEY] = True
             await app(scope, receive, send)
 
+        self._app = app
         self._inner = httpx.ASGITransport(app=in_process)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.headers.get("upgrade", "").lower() == "websocket":
+            if not websocket_available():
+                # As a server without websocket support answers an upgrade.
+                return httpx.Response(400, request=request)
+            return await open_websocket(self._app, request, {IN_PROCESS_KEY: True})
         try:
             return await self._inner.handle_async_request(request)
         except NetworkFault as fault:

@@ -83,6 +83,16 @@ EXPECTED = {
     "FileInfo",
     "UploadFailedError",
     "UploadedImage",
+    # realtime
+    "RealtimeStream",
+    "RealtimeEvent",
+    "MessageCreated",
+    "MessageUpdated",
+    "MessageDeleted",
+    "MessageReacted",
+    "Typing",
+    "MembershipCreated",
+    "UnknownEvent",
     "__version__",
 }
 
@@ -142,6 +152,7 @@ SUBPACKAGES = {
         "FakeConversation",
         "FakeGroupMe",
         "FakeStats",
+        "PushStats",
         "endpoints_markdown",
         "implemented_endpoints",
     },
