@@ -7,14 +7,12 @@ HTTP.  The transport raises or retries what these functions return.
 from __future__ import annotations
 
 import email.utils
-import json
 import re
 import time
 from collections.abc import Mapping
 from typing import Any
 
-import orjson
-
+from ._json import loads
 from .errors import (
     APIError,
     AuthenticationError,
@@ -100,33 +98,6 @@ def _errors_from(payload: Any, secret: str | None) -> list[str]:
     if not isinstance(errors, list):
         return []
     return [clean_text(str(e), secret) for e in errors[:MAX_ERRORS]]
-
-
-#: Every ASCII digit mapped to "9": a run of 19 nines in the mapped body is a
-#: run of 19 digits in the original (one pass in C, no regex backtracking).
-_DIGITS_AS_NINES = bytes.maketrans(b"0123456789", b"9" * 10)
-_WIDE_NUMBER = b"9" * 19
-
-
-def loads(body: bytes) -> Any:
-    """Parse JSON; ``ValueError`` for anything that is not (too deep included).
-
-    orjson parses a page of messages in under half the time of json, but it
-    turns an integer wider than 64 bits into a float, silently dropping
-    digits (``10**30`` comes back as ``1e+30``).  A body with a run of 19 or
-    more digits anywhere (the shortest integer orjson may round) therefore
-    goes to the stdlib parser, which keeps every integer exact; so does
-    anything orjson refuses.
-    """
-    if _WIDE_NUMBER not in body.translate(_DIGITS_AS_NINES):
-        try:
-            return orjson.loads(body)
-        except orjson.JSONDecodeError:
-            pass
-    try:
-        return json.loads(body)
-    except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
 
 
 def decode(

@@ -49,8 +49,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import attrs
-import orjson
 
+from .._json import dumps, loads
 from ._disk import Disk, StepHook
 from ._lock import ArchiveLock
 from ._model import ArchiveCorruptError, Conversation, RawMessage, ResumePoint
@@ -59,30 +59,8 @@ _BLOCK = 1 << 20
 Phase = Literal["backfill", "live"]
 
 
-def _line(message: RawMessage) -> bytes:
-    try:
-        return orjson.dumps(message, option=orjson.OPT_APPEND_NEWLINE)
-    except TypeError:
-        # What orjson refuses, json writes exactly: integers wider than 64
-        # bits, and (escaped as ASCII) strings with lone surrogates.
-        return json.dumps(message, separators=(",", ":")).encode() + b"\n"
-
-
 def encode_page(page: list[RawMessage]) -> bytes:
-    return b"".join(_line(m) for m in page)
-
-
-def loads(line: bytes) -> Any:
-    """A JSON line back to what was written; ``ValueError`` if it is not JSON.
-    (The export reads only through the client's public API, so it does not
-    borrow the client's private parser.)"""
-    try:
-        return orjson.loads(line)
-    except orjson.JSONDecodeError:
-        try:
-            return json.loads(line)
-        except RecursionError:
-            raise ValueError("nested too deeply") from None
+    return b"".join(dumps(m) + b"\n" for m in page)
 
 
 def message_id(line: bytes) -> tuple[int, str] | None:

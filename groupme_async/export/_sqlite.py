@@ -14,14 +14,12 @@ checkpoint, so a rerun fetches those pages again; it never corrupts.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from .._json import dumps
 from ._disk import Disk, StepHook
 from ._lock import ArchiveLock
 from ._model import ArchiveCorruptError, ArchiveError, Conversation, RawMessage, ResumePoint
@@ -79,12 +77,7 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def _dumps(value: Any) -> str:
-    try:
-        return orjson.dumps(value).decode()
-    except TypeError:
-        # Integers wider than 64 bits, and strings with lone surrogates
-        # (escaped, so the text is valid UTF-8 and parses back exactly).
-        return json.dumps(value)
+    return dumps(value).decode()
 
 
 def _text(value: Any) -> str | None:

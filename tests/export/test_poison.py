@@ -50,15 +50,17 @@ ODD_FIELDS: list[dict[str, Any]] = [
     {"name": "名前 \u0000 nul", "avatar_url": {"nested": [1, 2.5, None, True]}},
 ]
 
-#: Ids GroupMe has never reached: 2**63 and past it (as a JSON number up to
-#: 2**64 - 1, which every parser keeps exact, and as digit strings).
+#: Ids GroupMe has never reached: 2**63 and past it, as JSON numbers (wider
+#: than 64 bits too: every digit must survive orjson) and as digit strings.
 BIG_IDS: list[str | int] = [
     2**63 - 1,
     2**63,
     str(2**63 + 1),
+    2**64,
     str(10**30),
-    str(10**30 + 1),
+    10**30 + 1,
     str(10**39),
+    10**39 + 1,
 ]
 
 
@@ -121,7 +123,7 @@ async def test_a_big_id_is_where_a_rerun_resumes(tmp_path: Path) -> None:
         point = sink.resume_point(next(iter(_conversations(served))))
     finally:
         sink.close()
-    assert (point.phase, point.newest_id) == ("live", str(10**39))
+    assert (point.phase, point.newest_id) == ("live", str(BIG_IDS[-1]))
 
 
 def _conversations(served: ServedGroup) -> list[Any]:
