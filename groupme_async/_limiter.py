@@ -20,6 +20,7 @@ same signal and do not lower the rate again.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -59,12 +60,14 @@ class AdaptiveRateLimiter:
         clock: Clock | None = None,
         sleep: Sleep | None = None,
     ) -> None:
-        if min_rate <= 0:
-            raise ValueError("min_rate must be positive")
+        # Written so NaN fails each check (every comparison with NaN is false):
+        # a NaN rate would silently switch pacing off.
+        if not 0 < min_rate < math.inf:
+            raise ValueError(f"min_rate must be a finite positive number, got {min_rate!r}")
         if not 0 < backoff < 1:
-            raise ValueError("backoff must be between 0 and 1")
-        if growth < 0:
-            raise ValueError("growth must not be negative")
+            raise ValueError(f"backoff must be between 0 and 1, got {backoff!r}")
+        if not 0 <= growth < math.inf:
+            raise ValueError(f"growth must be a finite number >= 0, got {growth!r}")
         self.rate: float | None = None
         self.min_rate = min_rate
         self._backoff = backoff

@@ -123,9 +123,10 @@ class ResponseDecodeError(GroupMeError):
 class SendOutcomeUnknownError(GroupMeError):
     """A send's window closed without knowing whether the message landed.
 
-    An attempt may have reached GroupMe (its answer was lost, timed out or
-    was a 5xx), and retrying later than GroupMe's one-minute duplicate window
-    could post the message twice, so the client stopped.  Look the message
+    An attempt may have reached GroupMe (its answer was lost, timed out, was
+    a 5xx, or arrived but could not be read), and retrying later than
+    GroupMe's one-minute duplicate window could post the message twice, so
+    the client stopped.  Look the message
     up by its ``source_guid`` among the conversation's newest messages
     (``await gm.group_messages.find_sent(group_id, err.source_guid)`` or the
     ``direct_messages`` twin) before sending it again.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from groupme_async import AdaptiveRateLimiter
@@ -81,11 +83,23 @@ async def test_server_errors_and_connection_failures_leave_the_rate_alone() -> N
     assert gate.requests == 4
 
 
-def test_bad_settings_are_rejected() -> None:
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"min_rate": 0},
+        {"min_rate": math.nan},
+        {"min_rate": math.inf},
+        {"backoff": 1.5},
+        {"backoff": math.nan},
+        {"growth": -0.1},
+        {"growth": math.nan},
+        {"growth": math.inf},
+    ],
+)
+def test_bad_settings_are_rejected(settings: dict[str, float]) -> None:
+    # A NaN rate compares false with everything: it would switch pacing off.
     with pytest.raises(ValueError):
-        AdaptiveRateLimiter(min_rate=0)
-    with pytest.raises(ValueError):
-        AdaptiveRateLimiter(backoff=1.5)
+        AdaptiveRateLimiter(**settings)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("allowed", "burst"), [(50.0, 10.0), (20.0, 5.0), (200.0, 40.0)])
