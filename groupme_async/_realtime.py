@@ -22,7 +22,6 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from types import TracebackType
 from typing import Any, Literal, TypeVar
 
 import anyio
@@ -30,6 +29,7 @@ import attrs
 import orjson
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
+from ._closing import AsyncClosing
 from ._ids import chat_id, check_chat_id, check_id, id_key
 from ._requester import Requester
 from ._retry import RetryPolicy
@@ -152,7 +152,7 @@ class _Conversation:
     """Group id, or the other user's id."""
 
 
-class RealtimeStream:
+class RealtimeStream(AsyncClosing):
     """Events from GroupMe's push service, as ``async for event in stream``.
 
     Made by :meth:`groupme_async.resources.Realtime.connect`; use it as an
@@ -226,14 +226,6 @@ class RealtimeStream:
         await self._group.__aenter__()
         self._group.start_soon(self._run)
         return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """Close the connection and stop every task of the stream."""

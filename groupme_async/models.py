@@ -17,9 +17,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 import attrs
+
+#: A group conversation or a direct-message chat.
+ConversationKind = Literal["group", "direct"]
 
 
 class _Model:
@@ -57,6 +60,7 @@ __all__ = [
     "Chat",
     "ChatUser",
     "Contact",
+    "ConversationKind",
     "DirectoryMembership",
     "EmojiAttachment",
     "EmojiReaction",

@@ -12,14 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal, Union
+from typing import Any, Union
 
 import attrs
 
 from ._convert import converter, structure, structure_list
 from ._ids import check_chat_id
 from .errors import ResponseDecodeError
-from .models import Group, Message, Reaction
+from .models import ConversationKind, Group, Message, Reaction
 
 logger = logging.getLogger("groupme_async")
 
@@ -33,8 +33,6 @@ __all__ = [
     "Typing",
     "UnknownEvent",
 ]
-
-ConversationKind = Literal["group", "direct"]
 
 
 def _kind(conversation_id: str) -> ConversationKind:

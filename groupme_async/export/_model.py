@@ -8,8 +8,9 @@ from typing import Any, Literal, Protocol
 
 import attrs
 
+from .. import ConversationKind
+
 RawMessage = dict[str, Any]
-Kind = Literal["group", "direct"]
 
 
 class ArchiveError(Exception):
@@ -58,7 +59,7 @@ class ArchiveCorruptError(ArchiveError):
 class Conversation:
     """One conversation to archive."""
 
-    kind: Kind
+    kind: ConversationKind
     id: str
     """The group id, or for a DM the other user's id."""
     name: str = ""

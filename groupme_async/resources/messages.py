@@ -9,7 +9,7 @@ for ``gm.direct_messages``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict, Unpack
 
 from .._convert import unstructure
 from .._ids import check_chat_id, check_id
@@ -42,6 +42,20 @@ from ..models import (
 from ._base import Resource
 
 
+class Walk(TypedDict, total=False):
+    """The options of :meth:`GroupMessages.iter` and ``iter_raw`` (and the
+    ``direct_messages`` twins)."""
+
+    before_id: str | None
+    """Walk back from just below this message (newest first)."""
+    after_id: str | None
+    """Walk forward from just above this message (oldest first)."""
+    limit: int
+    """Messages per page, 1 to 100 (default 100)."""
+    max_items: int | None
+    """Stop after this many messages in all."""
+
+
 class _Conversations(Resource):
     """What group messages and DMs share."""
 
@@ -71,42 +85,18 @@ class _Conversations(Resource):
             target, before_id=before_id, since_id=since_id, after_id=after_id, limit=limit
         )
 
-    def iter(
-        self,
-        conversation: str,
-        /,
-        *,
-        before_id: str | None = None,
-        after_id: str | None = None,
-        limit: int = 100,
-        max_items: int | None = None,
-    ) -> AsyncPaginator[Message]:
+    def iter(self, conversation: str, /, **walk: Unpack[Walk]) -> AsyncPaginator[Message]:
         """Every message: newest first (optionally below ``before_id``), or
-        oldest first above ``after_id``; ``limit`` is the page size."""
-        return self._engine.iter(
-            conversation, before_id=before_id, after_id=after_id, limit=limit, max_items=max_items
-        )
+        oldest first above ``after_id``; ``limit`` is the page size (at most
+        100), ``max_items`` caps the total (see :class:`Walk`)."""
+        return self._engine.iter(conversation, **walk)
 
     def iter_raw(
-        self,
-        conversation: str,
-        /,
-        *,
-        before_id: str | None = None,
-        after_id: str | None = None,
-        limit: int = 100,
-        max_items: int | None = None,
+        self, conversation: str, /, **walk: Unpack[Walk]
     ) -> AsyncPaginator[dict[str, Any]]:
         """:meth:`iter`, but each message is the JSON object exactly as
         GroupMe sent it (for lossless archives); ``.pages()`` gives the pages."""
-        return self._engine.iter(
-            conversation,
-            before_id=before_id,
-            after_id=after_id,
-            limit=limit,
-            max_items=max_items,
-            raw=True,
-        )
+        return self._engine.iter(conversation, raw=True, **walk)
 
     def since(
         self, conversation: str, /, since_id: str, *, limit: int = 100, max_items: int | None = None

@@ -11,6 +11,7 @@ process through :meth:`FakeGroupMe.transport`, or on a socket with
 :func:`implemented_endpoints` lists what it serves.
 """
 
+from ..models import ConversationKind
 from ._app import (
     ALL_FAULTS,
     FAKE_BASE_URL,
@@ -19,7 +20,6 @@ from ._app import (
     FakeGroupMe,
     FakeStats,
 )
-from ._data import ConversationKind
 from ._endpoints import Endpoint, endpoints_markdown, implemented_endpoints
 from ._push import PushStats
 

@@ -18,8 +18,9 @@ from urllib.parse import parse_qsl
 
 import anyio
 
+from ..models import ConversationKind
 from ._asgi import IN_PROCESS_KEY, Receive, Scope, Send, abort, lifespan, read_body
-from ._data import ConversationKind, derive
+from ._data import derive
 from ._endpoints import TABLE
 from ._http import HTTPError, Reply, Request, error, not_found
 from ._likes import HEART, add_like, checked_icon

@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-ConversationKind = Literal["group", "direct"]
+from ..models import ConversationKind
 
 #: A message id is ``created_at * ID_SCALE + low`` where ``low`` holds the
 #: conversation's slot and a few varying digits: ids look like GroupMe's

@@ -31,6 +31,7 @@ EXPECTED = {
     "SendOutcomeUnknownError",
     "MembersResultsExpiredError",
     # models
+    "ConversationKind",
     "Attachment",
     "Block",
     "Chat",
