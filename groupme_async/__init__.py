@@ -96,7 +96,7 @@ from .realtime import (
     Typing,
     UnknownEvent,
 )
-from .resources import FileDownload
+from .resources import FileDownload, MediaDownload
 
 __all__ = [
     "APIConnectionError",
@@ -133,6 +133,7 @@ __all__ = [
     "InsecureTransportWarning",
     "LikedMessage",
     "LocationAttachment",
+    "MediaDownload",
     "Member",
     "MemberAddResult",
     "MembersResultsExpiredError",

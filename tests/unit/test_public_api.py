@@ -80,6 +80,7 @@ EXPECTED = {
     # media services
     "ExternalImageWarning",
     "FileDownload",
+    "MediaDownload",
     "FileInfo",
     "UploadFailedError",
     "UploadedImage",
