@@ -28,7 +28,8 @@ from . import (
     RetryPolicy,
     __version__,
 )
-from .export import ArchiveError, ExportSummary, export
+from .export import ArchiveError, ExportSummary, MediaOptions, export
+from .resources.media import MAX_MEDIA_BYTES
 
 if TYPE_CHECKING:
     from ._cli_view import Console
@@ -101,6 +102,26 @@ def build_parser() -> argparse.ArgumentParser:
         default=5,
         help="attempts per request before giving up on it (default: %(default)s)",
     )
+    ex.add_argument(
+        "--media",
+        nargs="?",
+        const="attachments",
+        choices=("attachments", "avatars"),
+        help="also download every attachment's pictures, videos and files into OUT/media; "
+        "'--media avatars' adds the senders' avatars",
+    )
+    ex.add_argument(
+        "--media-max-size",
+        metavar="SIZE",
+        type=parse_size,
+        default=MAX_MEDIA_BYTES,
+        help="skip (and report) media files larger than this, e.g. 20M or 1G (default: 100M)",
+    )
+    ex.add_argument(
+        "--media-any-host",
+        action="store_true",
+        help="also fetch media URLs outside GroupMe's hosts (i.groupme.com, v.groupme.com)",
+    )
     from .testing._serve import add_serve_arguments
 
     add_serve_arguments(
@@ -113,6 +134,23 @@ def build_parser() -> argparse.ArgumentParser:
         )
     )
     return parser
+
+
+_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def parse_size(text: str) -> int:
+    """``123``, ``500K``, ``20M``, ``1G`` (powers of 1024) as a number of bytes."""
+    number, unit = text.strip().upper().removesuffix("B"), ""
+    if number[-1:] in _UNITS:
+        number, unit = number[:-1], number[-1]
+    try:
+        value = float(number) * _UNITS[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 20M or 1G)") from None
+    if not 1 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"a size must be at least 1 byte, got {text!r}")
+    return int(value)
 
 
 def _fail(message: str) -> int:
@@ -200,7 +238,7 @@ def _explain(exc: BaseException, out: str, where: str) -> str | None:
 
 
 async def _run_export(args: argparse.Namespace, token: str | None, console: Console) -> int:
-    from ._cli_view import RichProgress, summary_line, summary_table
+    from ._cli_view import RichProgress, media_lines, summary_line, summary_table
 
     client_kwargs: dict[str, Any] = {"retry": RetryPolicy(max_attempts=args.max_attempts)}
     if token is None:
@@ -231,6 +269,7 @@ async def _run_export(args: argparse.Namespace, token: str | None, console: Cons
                         concurrency=args.concurrency,
                         progress=progress,
                         stop=stop,
+                        media=_media_options(args),
                     )
             finally:
                 tg.cancel_scope.cancel()
@@ -247,11 +286,24 @@ async def _run_export(args: argparse.Namespace, token: str | None, console: Cons
         return 130
     console.print(summary_table(summary))
     console.print(summary_line(summary), highlight=False)
+    if summary.media is not None:
+        for line in media_lines(summary.media, args.out):
+            console.print(line, highlight=False)
     if summary.interrupted:
         console.print("[yellow]interrupted:[/] progress saved; run the same command to resume")
         return 130
     console.print(f"archive: {args.out} ({args.format})", highlight=False)
     return 0 if summary.ok else 1
+
+
+def _media_options(args: argparse.Namespace) -> MediaOptions | bool:
+    if args.media is None:
+        return False
+    return MediaOptions(
+        avatars=args.media == "avatars",
+        max_bytes=args.media_max_size,
+        other_hosts=args.media_any_host,
+    )
 
 
 async def _watch_interrupts(stop: anyio.Event, scope: anyio.CancelScope, console: Console) -> None:
