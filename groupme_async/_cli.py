@@ -1,4 +1,5 @@
-"""``groupme-async``: ``export`` around :func:`export`, and ``serve`` for the fake.
+"""``groupme-async``: ``export`` around :func:`export`, ``view`` around
+:func:`groupme_async.viewer.render_site`, and ``serve`` for the fake.
 
 Every failure a user can cause (no token, a rejected token, an unreachable
 host, an unwritable folder, a missing extra, a taken port) is one line on
@@ -121,6 +122,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--media-any-host",
         action="store_true",
         help="also fetch media URLs outside GroupMe's hosts (i.groupme.com, v.groupme.com)",
+    )
+    vw = sub.add_parser(
+        "view",
+        help="render an archive as a static site that opens offline (needs the view extra)",
+        description="Render a JSON Lines or SQLite archive (with or without media) as a "
+        "static HTML site: open SITE/index.html in a browser, no server or network needed. "
+        "Rerun it after an export: only pages that change are rewritten.",
+        allow_abbrev=False,
+    )
+    vw.add_argument("archive", metavar="ARCHIVE", help="the export's output folder")
+    vw.add_argument("--out", required=True, metavar="SITE", help="the folder to write the site to")
+    vw.add_argument(
+        "--timezone",
+        metavar="NAME",
+        help="show times in this IANA time zone, e.g. Europe/Paris (default: this machine's)",
     )
     from .testing._serve import add_serve_arguments
 
@@ -344,10 +360,44 @@ def _export(args: argparse.Namespace) -> int:
         return _fail("interrupted")
 
 
+def _view(args: argparse.Namespace) -> int:
+    try:
+        from .viewer import render_site
+    except ImportError as exc:
+        if (exc.name or "").partition(".")[0] != "jinja2":
+            raise
+        return _fail("the view command needs Jinja2: pip install 'groupme_async[view]'")
+    tz = None
+    if args.timezone is not None:
+        import zoneinfo
+
+        try:
+            tz = zoneinfo.ZoneInfo(args.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return _fail(f"unknown time zone {args.timezone!r} (try Europe/Paris or UTC)")
+    try:
+        check_out(args.out)
+        summary = render_site(args.archive, args.out, tz=tz)
+    except CliError as exc:
+        return _fail(str(exc))
+    except (ArchiveError, ValueError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot write to {args.out}: {exc.strerror or exc}")
+    print(
+        f"site: {Path(args.out) / 'index.html'} ({summary.conversations} conversations, "
+        f"{summary.messages:,} messages; {summary.written} files written, "
+        f"{summary.unchanged} unchanged, {summary.media} media files added)"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         from .testing._serve import serve
 
         return serve(args)
+    if args.command == "view":
+        return _view(args)
     return _export(args)
