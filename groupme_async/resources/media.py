@@ -18,7 +18,7 @@ import httpx
 
 from .._requester import ByteStream, Redirected
 from ..errors import APITimeoutError, ResponseDecodeError
-from ._base import Resource
+from ._base import Download, Resource
 
 #: The hosts GroupMe serves message media from: pictures and avatars, videos and posters.
 MEDIA_HOSTS = frozenset({"i.groupme.com", "v.groupme.com"})
@@ -83,7 +83,7 @@ def route_media_url(url: httpx.URL, media_base: str | None) -> str:
     return f"{media_base}/{url.host}{raw}"
 
 
-class MediaDownload:
+class MediaDownload(Download):
     """A media file being downloaded (from :meth:`Media.download`).
 
     Iterate it once (``async for chunk in download``) or ``await
@@ -91,22 +91,9 @@ class MediaDownload:
     """
 
     def __init__(self, url: str, stream: ByteStream) -> None:
+        super().__init__(stream)
         self.url = url
         """The URL the bytes came from (after any redirects), as GroupMe names it."""
-        self._stream = stream
-
-    @property
-    def content_type(self) -> str | None:
-        """The ``Content-Type`` the host sent (what it says, not what it is)."""
-        value: str | None = self._stream.headers.get("content-type")
-        return value
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        return self._stream.__aiter__()
-
-    async def read(self) -> bytes:
-        """Every remaining byte (at most the download's ``max_bytes``)."""
-        return b"".join([chunk async for chunk in self])
 
 
 class Media(Resource):
