@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import anyio
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from groupme_async._cli import parse_size
 from groupme_async.export import export
 from groupme_async.testing import FakeGroupMe
 from groupme_async.viewer import CSP, render_site
@@ -215,3 +218,25 @@ def test_view_of_a_folder_without_an_archive_is_one_line(tmp_path: Path) -> None
     result = run_cli("view", str(tmp_path), "--out", str(tmp_path / "site"))
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "holds no archive" in result.stderr
+
+
+def test_export_media_then_view_from_the_command_line(tmp_path: Path) -> None:
+    out, site = str(tmp_path / "a"), str(tmp_path / "s")
+    first = run_cli("export", "--sandbox", "--dms", "--media", "--out", out, timeout=180)
+    assert first.returncode == 0, first.stderr
+    assert re.search(r"^media: [1-9][\d,]* downloaded", first.stdout, re.M), first.stdout
+    assert run_cli("view", out, "--out", site).returncode == 0
+    again = run_cli("export", "--sandbox", "--dms", "--media", "--out", out, timeout=180)
+    assert re.search(r"^media: 0 downloaded \(0 bytes\)", again.stdout, re.M), again.stdout
+    rerender = run_cli("view", out, "--out", site)
+    assert " 0 files written" in rerender.stdout and " 0 media files added" in rerender.stdout
+
+
+@pytest.mark.parametrize(("text", "size"), [("100", 100), ("20M", 20 * 2**20), ("1.5k", 1536)])
+def test_media_sizes_read_as_people_write_them(text: str, size: int) -> None:
+    assert parse_size(text) == size
+
+
+def test_a_bad_media_size_is_refused(tmp_path: Path) -> None:
+    result = run_cli("export", "--sandbox", "--media-max-size", "lots", "--out", str(tmp_path))
+    assert result.returncode == 2 and "not a size" in result.stderr
