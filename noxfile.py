@@ -19,9 +19,29 @@ ROOT = Path(__file__).resolve().parent
 GROUPY_PIN = "GroupyAPI==0.10.3"
 
 
+#: Where Debian's chromium lives; the viewer's browser test drives it.
+CHROMIUM = "/usr/bin/chromium"
+
+
+def install_chromium(session: nox.Session) -> None:
+    """Debian's chromium for the viewer's browser test, when it is missing
+    (CI machines run as root).  Playwright drives it; it never downloads a
+    browser of its own."""
+    if Path(CHROMIUM).exists():
+        return
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run("apt-get", "update", "-q", external=True, env=env)
+    session.run(
+        "apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium",
+        external=True, env=env,
+    )  # fmt: skip
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite (unit, integration against FakeGroupMe, properties)."""
+    """The test suite (unit, integration against FakeGroupMe, properties, and
+    the viewer in a real headless Chromium)."""
+    install_chromium(session)
     session.install("-e", ".[test]")
     # GroupyAPI pins requests~=2.20.0: installed beside the current requests
     # without its dependencies, as the benchmarks do, for the wire-format test
@@ -47,11 +67,11 @@ def typecheck(session: nox.Session) -> None:
 
 def floor_pins() -> list[str]:
     """``name==floor`` for every dependency and every requirement of the cli,
-    server and test extras, read from pyproject.toml (the one place floors
+    server, view and test extras, read from pyproject.toml (the one place floors
     are written; tests/test_packaging.py holds each to a single ``>=``)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     texts = list(project["dependencies"])
-    for extra in ("cli", "server", "test"):
+    for extra in ("cli", "server", "view", "test"):
         texts += project["optional-dependencies"][extra]
     pins = []
     for text in texts:
@@ -68,6 +88,7 @@ def floors(session: nox.Session) -> None:
     """The test suite on the lowest versions pyproject.toml allows, each installed exactly."""
     constraints = Path(session.create_tmp()) / "floors.txt"
     constraints.write_text("\n".join(floor_pins()) + "\n")
+    install_chromium(session)
     session.install("-c", str(constraints), "-e", ".[test]")
     session.run("pytest", *session.posargs)
 

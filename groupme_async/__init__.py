@@ -27,7 +27,7 @@ from ._version import __version__
 from .errors import *  # noqa: F403 - every error, listed in errors.__all__
 from .models import *  # noqa: F403 - every model, listed in models.__all__
 from .realtime import *  # noqa: F403 - every push event, listed in realtime.__all__
-from .resources import FileDownload
+from .resources import FileDownload, MediaDownload
 
 __all__ = [
     "AdaptiveRateLimiter",
@@ -36,6 +36,7 @@ __all__ = [
     "ExternalImageWarning",
     "FileDownload",
     "InsecureTransportWarning",
+    "MediaDownload",
     "RateLimiter",
     "RealtimeStream",
     "RetryPolicy",

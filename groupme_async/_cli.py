@@ -1,4 +1,5 @@
-"""``groupme-async``: ``export`` around :func:`export`, and ``serve`` for the fake.
+"""``groupme-async``: ``export`` around :func:`export`, ``view`` around
+:func:`groupme_async.viewer.render_site`, and ``serve`` for the fake.
 
 Every failure a user can cause (no token, a rejected token, an unreachable
 host, an unwritable folder, a missing extra, a taken port) is one line on
@@ -28,7 +29,8 @@ from . import (
     RetryPolicy,
     __version__,
 )
-from .export import ArchiveError, ExportSummary, export
+from .export import ArchiveError, ExportSummary, MediaOptions, export
+from .resources.media import MAX_MEDIA_BYTES
 
 if TYPE_CHECKING:
     from ._cli_view import Console
@@ -101,6 +103,41 @@ def build_parser() -> argparse.ArgumentParser:
         default=5,
         help="attempts per request before giving up on it (default: %(default)s)",
     )
+    ex.add_argument(
+        "--media",
+        nargs="?",
+        const="attachments",
+        choices=("attachments", "avatars"),
+        help="also download every attachment's pictures, videos and files into OUT/media; "
+        "'--media avatars' adds the senders' avatars",
+    )
+    ex.add_argument(
+        "--media-max-size",
+        metavar="SIZE",
+        type=parse_size,
+        default=MAX_MEDIA_BYTES,
+        help="skip (and report) media files larger than this, e.g. 20M or 1G (default: 100M)",
+    )
+    ex.add_argument(
+        "--media-any-host",
+        action="store_true",
+        help="also fetch media URLs outside GroupMe's hosts (i.groupme.com, v.groupme.com)",
+    )
+    vw = sub.add_parser(
+        "view",
+        help="render an archive as a static site that opens offline (needs the view extra)",
+        description="Render a JSON Lines or SQLite archive (with or without media) as a "
+        "static HTML site: open SITE/index.html in a browser, no server or network needed. "
+        "Rerun it after an export: only pages that change are rewritten.",
+        allow_abbrev=False,
+    )
+    vw.add_argument("archive", metavar="ARCHIVE", help="the export's output folder")
+    vw.add_argument("--out", required=True, metavar="SITE", help="the folder to write the site to")
+    vw.add_argument(
+        "--timezone",
+        metavar="NAME",
+        help="show times in this IANA time zone, e.g. Europe/Paris (default: this machine's)",
+    )
     from .testing._serve import add_serve_arguments
 
     add_serve_arguments(
@@ -113,6 +150,23 @@ def build_parser() -> argparse.ArgumentParser:
         )
     )
     return parser
+
+
+_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def parse_size(text: str) -> int:
+    """``123``, ``500K``, ``20M``, ``1G`` (powers of 1024) as a number of bytes."""
+    number, unit = text.strip().upper().removesuffix("B"), ""
+    if number[-1:] in _UNITS:
+        number, unit = number[:-1], number[-1]
+    try:
+        value = float(number) * _UNITS[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 20M or 1G)") from None
+    if not 1 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"a size must be at least 1 byte, got {text!r}")
+    return int(value)
 
 
 def _fail(message: str) -> int:
@@ -200,7 +254,7 @@ def _explain(exc: BaseException, out: str, where: str) -> str | None:
 
 
 async def _run_export(args: argparse.Namespace, token: str | None, console: Console) -> int:
-    from ._cli_view import RichProgress, summary_line, summary_table
+    from ._cli_view import RichProgress, media_lines, summary_line, summary_table
 
     client_kwargs: dict[str, Any] = {"retry": RetryPolicy(max_attempts=args.max_attempts)}
     if token is None:
@@ -231,6 +285,7 @@ async def _run_export(args: argparse.Namespace, token: str | None, console: Cons
                         concurrency=args.concurrency,
                         progress=progress,
                         stop=stop,
+                        media=_media_options(args),
                     )
             finally:
                 tg.cancel_scope.cancel()
@@ -247,11 +302,24 @@ async def _run_export(args: argparse.Namespace, token: str | None, console: Cons
         return 130
     console.print(summary_table(summary))
     console.print(summary_line(summary), highlight=False)
+    if summary.media is not None:
+        for line in media_lines(summary.media, args.out):
+            console.print(line, highlight=False)
     if summary.interrupted:
         console.print("[yellow]interrupted:[/] progress saved; run the same command to resume")
         return 130
     console.print(f"archive: {args.out} ({args.format})", highlight=False)
     return 0 if summary.ok else 1
+
+
+def _media_options(args: argparse.Namespace) -> MediaOptions | bool:
+    if args.media is None:
+        return False
+    return MediaOptions(
+        avatars=args.media == "avatars",
+        max_bytes=args.media_max_size,
+        other_hosts=args.media_any_host,
+    )
 
 
 async def _watch_interrupts(stop: anyio.Event, scope: anyio.CancelScope, console: Console) -> None:
@@ -292,10 +360,44 @@ def _export(args: argparse.Namespace) -> int:
         return _fail("interrupted")
 
 
+def _view(args: argparse.Namespace) -> int:
+    try:
+        from .viewer import render_site
+    except ImportError as exc:
+        if (exc.name or "").partition(".")[0] != "jinja2":
+            raise
+        return _fail("the view command needs Jinja2: pip install 'groupme_async[view]'")
+    tz = None
+    if args.timezone is not None:
+        import zoneinfo
+
+        try:
+            tz = zoneinfo.ZoneInfo(args.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return _fail(f"unknown time zone {args.timezone!r} (try Europe/Paris or UTC)")
+    try:
+        check_out(args.out)
+        summary = render_site(args.archive, args.out, tz=tz)
+    except CliError as exc:
+        return _fail(str(exc))
+    except (ArchiveError, ValueError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot write to {args.out}: {exc.strerror or exc}")
+    print(
+        f"site: {Path(args.out) / 'index.html'} ({summary.conversations} conversations, "
+        f"{summary.messages:,} messages; {summary.written} files written, "
+        f"{summary.unchanged} unchanged, {summary.media} media files added)"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         from .testing._serve import serve
 
         return serve(args)
+    if args.command == "view":
+        return _view(args)
     return _export(args)

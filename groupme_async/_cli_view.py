@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,12 +21,12 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from .export import Conversation, ConversationResult, ExportSummary
+from .export import Conversation, ConversationResult, ExportSummary, MediaSummary
 
 if TYPE_CHECKING:
     from rich.progress import Task
 
-__all__ = ["Console", "RichProgress", "summary_line", "summary_table"]
+__all__ = ["Console", "RichProgress", "media_lines", "summary_line", "summary_table"]
 
 
 class _RateColumn(TextColumn):
@@ -62,12 +63,13 @@ class RichProgress:
         self._overall: TaskID | None = None
         self._tasks: dict[str, TaskID] = {}
         self._fetched: dict[TaskID, int] = {}
+        self._media: TaskID | None = None
 
     def __enter__(self) -> RichProgress:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._overall is not None:
+        if self._overall is not None or self._media is not None:
             self.progress.stop()
 
     def _add(self, task: TaskID, messages: int) -> None:
@@ -102,6 +104,15 @@ class RichProgress:
         if task is not None:
             self.progress.remove_task(task)
 
+    def media_started(self, total: int) -> None:
+        if total:
+            self.progress.start()
+            self._media = self.progress.add_task("[bold]media", total=total)
+
+    def media_advanced(self, done: int) -> None:
+        if self._media is not None:
+            self.progress.advance(self._media, done)
+
 
 def summary_table(summary: ExportSummary) -> Table:
     """One row per conversation."""
@@ -133,3 +144,21 @@ def summary_line(summary: ExportSummary) -> str:
         f"{fetched}, {summary.requests:,} requests "
         f"({summary.rate_limited:,} rate-limited) in {summary.seconds:.1f}s"
     )
+
+
+def media_lines(media: MediaSummary, out: str) -> list[str]:
+    """What the media step fetched, and each failure (at most ten of them)."""
+    size = f"{media.bytes / 2**20:,.1f} MiB" if media.bytes >= 2**20 else f"{media.bytes:,} bytes"
+    where = escape(f"{out}/media")
+    line = f"media: {media.downloaded:,} downloaded ({size}), {media.already:,} already in {where}"
+    if media.skipped:
+        line += f", {media.skipped:,} on other hosts skipped (--media-any-host fetches them)"
+    lines = [line]
+    if media.failures:
+        lines.append(
+            f"[yellow]media: {len(media.failures):,} failed[/] (listed in "
+            f"{where}/manifest.json; the next run tries them again):"
+        )
+        # URLs and errors are the server's text: never rich markup.
+        lines += [escape(f"  {f.kind} {f.key}: {f.error}") for f in media.failures[:10]]
+    return lines

@@ -9,9 +9,10 @@ from typing import Any
 import httpx
 
 from ._closing import AsyncClosing
-from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT
+from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, FAMILY_PREFIXES
 from ._requester import (
     Clock,
+    PublicPool,
     RateLimiter,
     Requester,
     Settings,
@@ -32,6 +33,7 @@ from .resources import (
     GroupMessages,
     Groups,
     Images,
+    Media,
     Members,
     Messages,
     PinnedConversations,
@@ -81,7 +83,8 @@ class AsyncGroupMe(AsyncClosing):
     ``base_url`` (default: ``GROUPME_BASE_URL``, else the real hosts) is one
     origin, such as ``"http://127.0.0.1:8000"``, under which every API family
     lives (v3 at ``/v3``, v4 at ``/v4``, v2 at ``/v2``, images at
-    ``/image``, files at ``/file``, videos at ``/video``), as
+    ``/image``, files at ``/file``, videos at ``/video``, and the media
+    hosts at ``/media/<host>``), as
     :class:`groupme_async.testing.FakeGroupMe` serves them.
     ``transport`` takes any ``httpx.AsyncBaseTransport`` to run offline.
 
@@ -127,6 +130,8 @@ class AsyncGroupMe(AsyncClosing):
         )
         self._base_url = base_url
         self._owner = True
+        # One origin serves everything, the media hosts under /media/<host>.
+        origin = None if base_url is None else bases["v3"].removesuffix(FAMILY_PREFIXES["v3"])
         self._setup(
             Requester(
                 token,
@@ -136,6 +141,8 @@ class AsyncGroupMe(AsyncClosing):
                 sleep=sleep,
                 clock=clock,
                 rng=rng,
+                public=PublicPool(transport),
+                media_base=None if origin is None else origin + "/media",
             )
         )
 
@@ -185,6 +192,9 @@ class AsyncGroupMe(AsyncClosing):
         """The file service: upload, describe and download files."""
         self.videos = Videos(r)
         """The video service: upload and transcode videos."""
+        self.media = Media(r)
+        """GroupMe's public media hosts: download pictures, avatars and
+        videos (never with the token)."""
 
     def with_options(
         self,

@@ -183,6 +183,8 @@ class Requester:
         sleep: Sleep | None = None,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        public: PublicPool | None = None,
+        media_base: str | None = None,
     ) -> None:
         self._token = token
         self.bases = bases
@@ -191,6 +193,11 @@ class Requester:
         self._sleep: Sleep = sleep or anyio.sleep
         self._clock: Clock = clock or time.monotonic
         self._rng = rng or random.Random()
+        self.public = public or PublicPool(None)
+        """The token-free client for GroupMe's public media hosts."""
+        self.media_base = media_base
+        """Where the media hosts are served when ``base_url`` is set
+        (``<origin>/media``, each host a path segment under it), else None."""
 
     @staticmethod
     def make_client(transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
@@ -216,6 +223,8 @@ class Requester:
             sleep=self._sleep,
             clock=self._clock,
             rng=self._rng,
+            public=self.public,
+            media_base=self.media_base,
         )
 
     @property
@@ -314,6 +323,27 @@ class Requester:
         finally:
             await opened.response.aclose()
 
+    @contextlib.asynccontextmanager
+    async def stream_public(
+        self, url: str, label: str, *, max_bytes: int, retry: RetryPolicy | None = None
+    ) -> AsyncIterator[ByteStream]:
+        """GET ``url`` from a public host with the token-free client (no
+        ``X-Access-Token``, whatever the URL), retried and paced as
+        :meth:`call`, its body handed out as in :meth:`stream`.
+
+        A redirect is not followed: it raises :class:`Redirected` with the
+        ``Location`` for the caller to check and follow.
+        """
+        opened: _Opened | Redirected = await self.request(
+            "GET", url, label, headers={"Accept": "*/*"}, retry=retry, stream=True, public=True
+        )
+        if isinstance(opened, Redirected):
+            raise opened
+        try:
+            yield ByteStream(self, opened, label, max_bytes)
+        finally:
+            await opened.response.aclose()
+
     async def request(
         self,
         method: str,
@@ -329,13 +359,19 @@ class Requester:
         content: Body | None = None,
         headers: Mapping[str, str] | None = None,
         stream: bool = False,
+        public: bool = False,
     ) -> Any:
         """The retry loop: one logical request, its decoded ``response`` data.
 
         With ``stream=True`` a successful answer is returned unread, for
-        :meth:`stream` to hand out and close.
+        :meth:`stream` to hand out and close.  ``public=True`` sends it
+        with the token-free client and returns a redirect as
+        :class:`Redirected` (for :meth:`stream_public`).
         """
-        self._check_destination(url, headers)
+        if public:
+            self._check_public(headers)
+        else:
+            self._check_destination(url, headers)
         retry = retry or self.settings.retry
         limiter = self.settings.rate_limiter
         log = log if log is not None else AttemptLog()
@@ -344,7 +380,7 @@ class Requester:
         # rate limiter before it puts nothing on GroupMe).
         latest_start = math.inf
         last: GroupMeError | None = None
-        extra = _Extra(content, headers or {}, stream)
+        extra = _Extra(content, headers or {}, stream, public)
         while True:
             if limiter is not None and not await self._acquire(limiter, deadline_at):
                 raise APITimeoutError(
@@ -408,6 +444,11 @@ class Requester:
         if headers and any(name.lower() == "x-access-token" for name in headers):
             raise ValueError("extra headers may not set X-Access-Token")
 
+    @staticmethod
+    def _check_public(headers: Mapping[str, str] | None) -> None:
+        if headers and any(name.lower() == "x-access-token" for name in headers):
+            raise ValueError("a public host never gets X-Access-Token")
+
     async def _acquire(self, limiter: RateLimiter, deadline_at: float) -> bool:
         """Wait for the limiter, but not past the deadline: ``False`` if it passed."""
         with anyio.move_on_after(deadline_at - self._clock()) as scope:
@@ -431,7 +472,11 @@ class Requester:
         headers = dict(extra.headers)
         if extra.content is not None:
             headers.update(extra.content.headers())
-        headers["X-Access-Token"] = self._token
+        if extra.public:
+            client = self.public.client()
+        else:
+            client = self.client
+            headers["X-Access-Token"] = self._token
         status: int | None = None
         now = self._clock()
         remaining = deadline_at - now
@@ -441,7 +486,7 @@ class Requester:
                 raise _DeadlinePassed(sent=False)
             timeout = min(self.settings.timeout, remaining)
             sending = min(timeout, max(0.0, send_by - now))
-            request = self.client.build_request(
+            request = client.build_request(
                 method,
                 url,
                 params=params,
@@ -457,11 +502,13 @@ class Requester:
             # The deadline is enforced on the event loop's clock as well as
             # checked on the injected one (they agree outside tests).
             with anyio.move_on_after(remaining) as scope:
-                response = await self.client.send(request, stream=True)
+                response = await client.send(request, stream=True)
                 try:
                     status = response.status_code
                     if extra.stream and 200 <= status < 300:
                         handed_out = True
+                        body = b""
+                    elif extra.public and status in _REDIRECTS:
                         body = b""
                     else:
                         body = await self._read(response, label, deadline_at)
@@ -500,6 +547,8 @@ class Requester:
             logger.debug("%s %s -> %d", method, response.request.url.path, response.status_code)
             if handed_out:
                 outcome = _Opened(response, deadline_at)
+            elif extra.public and response.status_code in _REDIRECTS:
+                outcome = Redirected(label, response.headers.get("location"))
             else:
                 outcome = _envelope.decode(
                     response.status_code, response.headers, body, endpoint=label, secret=self._token
@@ -597,7 +646,59 @@ class Requester:
             raise ResponseDecodeError(label, "the answer is not JSON") from None
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        try:
+            await self.client.aclose()
+        finally:
+            await self.public.aclose()
+
+
+#: Redirect statuses a public host may answer (the caller follows them).
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class Redirected(Exception):
+    """A public host answered with a redirect (``location`` may be None)."""
+
+    def __init__(self, label: str, location: str | None) -> None:
+        super().__init__(f"{label}: redirected")
+        self.location = location
+
+
+class PublicPool:
+    """The client for public hosts (GroupMe's media hosts), made on first
+    use: no token header ever, no cookies shared with the API client, and
+    the API client's transport borrowed (the API client closes it)."""
+
+    def __init__(self, transport: httpx.AsyncBaseTransport | None) -> None:
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            borrowed = None if self._transport is None else _Borrowed(self._transport)
+            self._client = httpx.AsyncClient(
+                transport=borrowed,
+                follow_redirects=False,
+                headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+
+class _Borrowed(httpx.AsyncBaseTransport):
+    """Another client's transport, used but never closed."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        pass
 
 
 class _DeadlinePassed(Exception):
@@ -735,6 +836,7 @@ class _Extra:
     content: Body | None = None
     headers: Mapping[str, str] = attrs.field(factory=dict)
     stream: bool = False
+    public: bool = False
 
 
 _NO_EXTRA = _Extra()

@@ -48,7 +48,7 @@ def test_importing_the_library_imports_neither_rich_nor_pygments() -> None:
 def floors() -> dict[str, Version]:
     """name -> lower bound of every requirement `nox -s floors` pins."""
     requirements = [*PROJECT["dependencies"]]
-    for extra in ("cli", "server", "test"):
+    for extra in ("cli", "server", "view", "test"):
         requirements += PROJECT["optional-dependencies"][extra]
     out: dict[str, Version] = {}
     for text in requirements:

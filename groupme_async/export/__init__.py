@@ -6,6 +6,15 @@
 
 from ._disk import StepHook
 from ._jsonl import JsonlSink
+from ._media import (
+    MediaFailure,
+    MediaOptions,
+    MediaProgress,
+    MediaSummary,
+    download_media,
+    read_manifest,
+    sniff,
+)
 from ._model import (
     ArchiveCorruptError,
     ArchiveError,
@@ -14,6 +23,7 @@ from ._model import (
     ResumePoint,
     Sink,
 )
+from ._reader import ArchivedConversation, ArchiveReader, open_archive
 from ._runner import (
     ConversationResult,
     ExportProgress,
@@ -28,16 +38,26 @@ __all__ = [
     "ArchiveCorruptError",
     "ArchiveError",
     "ArchiveLockedError",
+    "ArchiveReader",
+    "ArchivedConversation",
     "Conversation",
     "ConversationResult",
     "ExportProgress",
     "ExportSummary",
     "JsonlSink",
+    "MediaFailure",
+    "MediaOptions",
+    "MediaProgress",
+    "MediaSummary",
     "ResumePoint",
     "Sink",
     "SqliteSink",
     "StepHook",
     "discover",
+    "download_media",
     "export",
+    "open_archive",
     "open_sink",
+    "read_manifest",
+    "sniff",
 ]

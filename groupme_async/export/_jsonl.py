@@ -6,6 +6,7 @@ Layout under the output folder (files 0600; the folder 0700 if we create it)::
     group-<id>.backfill.jsonl    history being walked back (newest first), until complete
     group-<id>.backfill.done     the complete history, newest first, being reversed
     group-<id>.state.json        counts, and the size and mtime they describe
+    conversations.json           each conversation's kind, id and name (for readers)
     .groupme-export.lock         held by the run writing here (who: .lock.json)
 
 **The files are their own checkpoint.**  A page is appended with one write
@@ -57,6 +58,20 @@ from ._model import ArchiveCorruptError, Conversation, RawMessage, ResumePoint
 
 _BLOCK = 1 << 20
 Phase = Literal["backfill", "live"]
+#: Each conversation's kind, id and name, for readers of the archive (a
+#: message does not say what its group is called).
+CONVERSATIONS_NAME = "conversations.json"
+
+
+def read_conversation_names(folder: Path) -> dict[str, dict[str, Any]]:
+    """``conversations.json``: key -> kind, id, name, chat_id (empty if unreadable)."""
+    try:
+        data = json.loads((folder / CONVERSATIONS_NAME).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict)}
 
 
 def encode_page(page: list[RawMessage]) -> bytes:
@@ -180,6 +195,8 @@ class JsonlSink:
         self._lock = ArchiveLock(self._disk)
         self._lock.acquire()
         self._convs: dict[str, _Conv] = {}
+        self._names = read_conversation_names(self.out)
+        self._names_changed = False
 
     def path(self, conversation: Conversation) -> Path:
         """The archive file of ``conversation``: ``<out>/<key>.jsonl``."""
@@ -254,6 +271,7 @@ class JsonlSink:
 
     def resume_point(self, conversation: Conversation) -> ResumePoint:
         """Where the archive of ``conversation`` stands (its files are the checkpoint)."""
+        self._remember(conversation)
         conv = self._load(conversation)
         if conv.phase == "backfill":
             return ResumePoint(phase="backfill", cursor=conv.last_id, stored=conv.stored)
@@ -261,6 +279,17 @@ class JsonlSink:
             # An empty conversation: walk its (empty) history again.
             return ResumePoint(phase="backfill", stored=conv.stored)
         return ResumePoint(phase="live", newest_id=conv.last_id, stored=conv.stored)
+
+    def _remember(self, conversation: Conversation) -> None:
+        entry = {
+            "kind": conversation.kind,
+            "id": conversation.id,
+            "name": conversation.name,
+            "chat_id": conversation.chat_id,
+        }
+        if self._names.get(conversation.key) != entry:
+            self._names[conversation.key] = entry
+            self._names_changed = True
 
     # --- writing --------------------------------------------------------------
 
@@ -411,6 +440,11 @@ class JsonlSink:
                 except Exception as exc:
                     failure = failure or exc
                     self._close_fd(conv)
+            if self._names_changed:
+                # Rebuilt by any run from what discovery finds: no fsync needed.
+                names = dict(sorted(self._names.items()))
+                self._disk.replace(self.out / CONVERSATIONS_NAME, json.dumps(names).encode())
+                self._names_changed = False
             if failure is not None:
                 raise failure
         finally:

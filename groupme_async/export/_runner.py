@@ -20,6 +20,7 @@ from .. import (
 )
 from ._disk import StepHook
 from ._jsonl import JsonlSink
+from ._media import MediaChoice, MediaOptions, MediaSummary, as_media_progress, download_media
 from ._model import ArchiveError, Conversation, RawMessage, ResumePoint, Sink
 from ._sqlite import SqliteSink
 
@@ -53,6 +54,8 @@ class ExportSummary:
     """Requests answered 420/429 (they were retried)."""
     seconds: float
     interrupted: bool
+    media: MediaSummary | None = None
+    """What the media step did (``export(..., media=...)``), else None."""
 
     @property
     def new_messages(self) -> int:
@@ -316,6 +319,7 @@ async def export(
     stop: anyio.Event | None = None,
     limiter: AdaptiveRateLimiter | None = None,
     on_step: StepHook | None = None,
+    media: MediaChoice | MediaOptions = False,
 ) -> ExportSummary:
     """Archive conversations into ``out``; run it again to fetch only what is new.
 
@@ -332,6 +336,14 @@ async def export(
     :class:`ArchiveLockedError` before any request.  An
     :class:`AuthenticationError` stops everything.  ``on_step`` is a
     fault-injection hook for tests (see :func:`open_sink`).
+
+    ``media=True`` (or ``"attachments"``) then downloads every attachment's
+    picture, video (and poster) and file into ``out/media``; ``"avatars"``
+    adds the senders' avatars; a :class:`MediaOptions` sets the per-file
+    cap and whether hosts outside GroupMe's are fetched.  Downloads share
+    the limiter and ``concurrency``; one that fails is recorded in
+    ``ExportSummary.media`` and never fails the export (see
+    :func:`download_media`).
     """
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
@@ -339,6 +351,7 @@ async def export(
         raise ValueError("nothing to export: both dms and groups are off")
     if format not in ("jsonl", "sqlite"):
         raise ValueError(f"format must be 'jsonl' or 'sqlite', got {format!r}")
+    media_options = MediaOptions.from_choice(media)
 
     # An existing archive is locked before any request, so a second run is
     # refused at once.  A new one is created only after discovery, so a
@@ -383,6 +396,19 @@ async def export(
                 tg.start_soon(one, conv)
         if fatal:
             raise fatal[0]
+        # Media last, still under the archive's lock: the messages are safe
+        # on disk whatever happens to a download.
+        media_summary = None
+        if media_options is not None and not stop.is_set():
+            media_summary = await download_media(
+                paced,
+                out,
+                options=media_options,
+                concurrency=concurrency,
+                stop=stop,
+                progress=as_media_progress(progress),
+                on_step=on_step,
+            )
     finally:
         if sink is not None:
             sink.close()
@@ -394,4 +420,5 @@ async def export(
         rate_limited=gate.refused,
         seconds=time.monotonic() - started,
         interrupted=stop.is_set(),
+        media=media_summary,
     )

@@ -9,6 +9,7 @@ from .files import FileDownload, Files
 from .gallery import Gallery
 from .groups import Groups
 from .images import Images
+from .media import Media, MediaDownload
 from .members import Members
 from .messages import DirectMessages, GroupMessages, Messages
 from .pinned import PinnedConversations
@@ -31,6 +32,8 @@ __all__ = [
     "GroupMessages",
     "Groups",
     "Images",
+    "Media",
+    "MediaDownload",
     "Members",
     "Messages",
     "PinnedConversations",

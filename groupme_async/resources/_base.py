@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from .._requester import Requester
+from collections.abc import AsyncIterator
+
+from .._requester import ByteStream, Requester
 
 
 class Resource:
@@ -25,3 +27,24 @@ def check_id_list(values: object, name: str) -> list[object]:
     if isinstance(values, str | bytes) or not isinstance(values, list | tuple):
         raise TypeError(f"{name} must be a list of ids, not {type(values).__name__}")
     return list(values)
+
+
+class Download:
+    """A body being downloaded: iterate it once (``async for chunk in
+    download``) or ``await download.read()``."""
+
+    def __init__(self, stream: ByteStream) -> None:
+        self._stream = stream
+
+    @property
+    def content_type(self) -> str | None:
+        """The ``Content-Type`` the download came with (what the host says, not what it is)."""
+        value: str | None = self._stream.headers.get("content-type")
+        return value
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._stream.__aiter__()
+
+    async def read(self) -> bytes:
+        """Every remaining byte (at most the download's ``max_bytes``)."""
+        return b"".join([chunk async for chunk in self])

@@ -16,7 +16,7 @@ from .._requester import ByteStream
 from .._routes import FILES_DOWNLOAD, FILES_METADATA, FILES_STATUS, FILES_UPLOAD, Bound
 from ..errors import APITimeoutError, NotFoundError, ResponseDecodeError
 from ..models import FileAttachment, FileInfo
-from ._base import Resource, check_id_list
+from ._base import Download, Resource, check_id_list
 
 #: The content type GroupMe's own web client sends with a raw file upload
 #: (the service ignores it; the documented working request carries it).
@@ -36,7 +36,7 @@ def check_file_name(name: object) -> str:
     return name
 
 
-class FileDownload:
+class FileDownload(Download):
     """A file being downloaded (from :meth:`Files.download`).
 
     ``info`` holds its name, size and type; iterate it once for the bytes
@@ -44,22 +44,9 @@ class FileDownload:
     """
 
     def __init__(self, info: FileInfo, stream: ByteStream) -> None:
+        super().__init__(stream)
         self.info = info
         """What the file service says about the file."""
-        self._stream = stream
-
-    @property
-    def content_type(self) -> str | None:
-        """The ``Content-Type`` the download came with."""
-        value: str | None = self._stream.headers.get("content-type")
-        return value
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        return self._stream.__aiter__()
-
-    async def read(self) -> bytes:
-        """Every remaining byte (at most the download's ``max_bytes``)."""
-        return b"".join([chunk async for chunk in self])
 
 
 class Files(Resource):

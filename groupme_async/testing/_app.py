@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 import anyio
 
@@ -305,6 +305,35 @@ class FakeGroupMe:
         add_like(self._state, store, slot, user_id, checked)
         return store.slot_message(slot)
 
+    # --- media hosts -------------------------------------------------------------
+
+    def serve_media(
+        self,
+        url: str,
+        body: bytes = b"",
+        *,
+        status: int = 200,
+        content_type: str = "application/octet-stream",
+        location: str | None = None,
+    ) -> None:
+        """Make the media URL ``url`` (``https://<host>/<path>``, on any
+        host) answer ``status`` with ``body`` and ``content_type`` from now
+        on, with a ``Location`` header if given (a redirect): a picture
+        that is gone, bytes that are not what their type says, a redirect
+        to another host.  Served under ``/media/<host>/<path>``."""
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.hostname or not parts.path.strip("/"):
+            raise ValueError("url must be https://<host>/<path>")
+        headers = ((b"location", location.encode("ascii")),) if location is not None else ()
+        self._state.media.overrides[url] = Reply(
+            status, body, content_type.encode("ascii"), headers
+        )
+
+    @property
+    def media_requests(self) -> list[tuple[str, bool]]:
+        """Every request to a media host: ``(url, carried an access token)``."""
+        return list(self._state.media.requests)
+
     # --- push ------------------------------------------------------------------
 
     def publish(self, channel: str, data: dict[str, Any]) -> None:
@@ -503,6 +532,7 @@ class FakeGroupMe:
         headers = [(b"content-length", str(len(reply.body)).encode())]
         if reply.body or reply.status not in (204, 304):
             headers.append((b"content-type", reply.content_type))
+        headers += reply.headers
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         await send({"type": "http.response.body", "body": reply.body})
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,9 @@ PLACES = (
     ("North Field", "39.95", "-75.16"),
 )
 REACTIONS = ("\u2764\ufe0f", "\U0001f602", "\U0001f44d", "\U0001f525")
+#: The public hosts of GroupMe's pictures (and avatars) and videos.
+IMAGE_HOST = "i.groupme.com"
+VIDEO_HOST = "v.groupme.com"
 #: GroupMe puts this private-use character in ``text`` where an emoji goes.
 EMOJI_PLACEHOLDER = "\ufffd"
 
@@ -179,6 +183,12 @@ class ConversationSpec:
             return self.count
         return bucket + (1 if self.message_id(bucket) < message_id else 0)
 
+    def file_id(self, i: int) -> str:
+        """The id of the file message ``i`` carries: a UUID whose low half
+        is the conversation's slot and ``i``, so the file service finds the
+        message (and the file's bytes) again from the id alone."""
+        return str(uuid.UUID(int=(derive(self.key, "file", i) << 64) | (self.slot << 40) | i))
+
     def _rng(self, i: int) -> random.Random:
         return random.Random((self.key << 40) | i)
 
@@ -203,10 +213,18 @@ class ConversationSpec:
         text: str | None = " ".join(rng.choices(WORDS, k=rng.randint(1, 14)))
         attachments: list[dict[str, Any]] = []
         roll = rng.random()
-        if roll < 0.08:
+        if roll < 0.065:
             attachments.append({"type": "image", "url": random_image_url(rng)})
             if rng.random() < 0.4:
                 text = None
+        elif roll < 0.075:
+            # The video host's URLs as the transcoder hands them out.
+            base = f"https://{VIDEO_HOST}/{self.id}/{random_hex(rng)}"
+            attachments.append(
+                {"type": "video", "url": f"{base}.r3.mp4", "preview_url": f"{base}.jpg"}
+            )
+        elif roll < 0.08:
+            attachments.append({"type": "file", "file_id": self.file_id(i)})
         elif roll < 0.10:
             place, lat, lng = rng.choice(PLACES)
             attachments.append(

@@ -20,6 +20,7 @@ from . import (
     _groups,
     _images,
     _likes,
+    _media,
     _members,
     _message_ops,
     _messages,
@@ -51,6 +52,7 @@ FAMILIES = (
     # media services
     _files,
     _videos,
+    _media,
     # realtime push
     _push,
 )

@@ -7,6 +7,7 @@ import mimetypes
 from typing import Any
 
 from ._http import HTTPError, Reply, Request, encode, not_found
+from ._media import find_file
 from ._routes import Route
 from ._state import FakeState, StoredFile, UploadJob
 from ._uploads import poll_job, start_job
@@ -55,7 +56,7 @@ def file_data(state: FakeState, r: Request, *, conversation_id: str) -> Reply:
         raise HTTPError(400, "file_ids must be a list of file ids")
     found: list[dict[str, Any]] = []
     for file_id in ids:
-        stored = state.media.files.get(file_id)
+        stored = find_file(state, file_id)
         if stored is not None and stored.conversation_id == conversation_id:
             details = {
                 "file_name": stored.name,
@@ -69,7 +70,7 @@ def file_data(state: FakeState, r: Request, *, conversation_id: str) -> Reply:
 def download_file(state: FakeState, r: Request, *, conversation_id: str, file_id: str) -> Reply:
     """A file's bytes, with its type (404 for another conversation's file)."""
     state.conversation(conversation_id)
-    stored = state.media.files.get(file_id)
+    stored = find_file(state, file_id)
     if stored is None or stored.conversation_id != conversation_id:
         raise not_found()
     return Reply(200, stored.data, stored.mime_type.encode("ascii"))

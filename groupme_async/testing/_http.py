@@ -36,6 +36,8 @@ class Reply:
     status: int
     body: bytes = b""
     content_type: bytes = JSON_TYPE
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+    """Further response headers (a media host's ``Location``)."""
 
 
 def encode(data: Any) -> bytes:

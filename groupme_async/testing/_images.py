@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlsplit
 
+from ._data import IMAGE_HOST
 from ._http import HTTPError, Reply, Request, encode
 from ._routes import Route
 from ._state import FakeState
-from ._uploads import IMAGE_HOST
 
 #: The size GroupMe reports for formats whose header the fake does not read
 #: (the real service converts them to JPEG).
@@ -45,6 +45,8 @@ def upload_picture(state: FakeState, r: Request) -> Reply:
         size = len(r.body)
     url = f"https://{IMAGE_HOST}/{width}x{height}.{kind}.{digest}"
     state.media.images[url] = size
+    if size:
+        state.media.image_bytes[url] = r.body
     return Reply(200, encode({"payload": {"url": url, "picture_url": url}}))
 
 

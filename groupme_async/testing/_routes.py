@@ -25,7 +25,7 @@ from ._http import CHAT_ID, DIGITS, Reply
 
 #: The API families, each served under its own first path segment (the
 #: client maps the real hosts onto these when pointed at one origin).
-Family = Literal["v2", "v3", "v4", "image", "file", "video", "push"]
+Family = Literal["v2", "v3", "v4", "image", "file", "video", "push", "media"]
 Method = Literal["GET", "POST", "PUT", "DELETE"]
 
 #: Handlers take ``(state, request, **captures)``.  The captures are checked
@@ -51,6 +51,10 @@ CAPTURES: dict[str, re.Pattern[str]] = {
     "option_id": DIGITS,
     "subgroup_id": DIGITS,
     "file_id": re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}"),
+    # the public media hosts, served under /media/<host>/...
+    "media_host": re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]{1,63}){1,8}"),
+    "media_path": re.compile(r"[A-Za-z0-9][A-Za-z0-9._+~-]{0,199}"),
+    "media_file": re.compile(r"[A-Za-z0-9][A-Za-z0-9._+~-]{0,199}"),
 }
 
 _METHOD_ORDER = {name: n for n, name in enumerate(get_args(Method))}

@@ -59,6 +59,12 @@ class MediaState:
     processing_polls: int = 1
     images: dict[str, int] = field(default_factory=dict)
     """Image URL -> size in bytes of what was uploaded (or 0 for an import)."""
+    image_bytes: dict[str, bytes] = field(default_factory=dict)
+    """Image URL -> the bytes uploaded, which the image host then serves."""
+    overrides: dict[str, Any] = field(default_factory=dict)
+    """Media URL -> the ``Reply`` a test set with ``FakeGroupMe.serve_media``."""
+    requests: list[tuple[str, bool]] = field(default_factory=list)
+    """Every media host request: (URL, whether it carried an access token)."""
     files: dict[str, StoredFile] = field(default_factory=dict)
     jobs: dict[str, UploadJob] = field(default_factory=dict)
     serial: int = 0

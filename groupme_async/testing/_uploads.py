@@ -7,11 +7,10 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from ._data import IMAGE_HOST
 from ._http import HTTPError, Reply, Request, encode, not_found
+from ._media import find_file
 from ._state import FakeState, MediaState, StoredFile, UploadJob
-
-#: The only host whose images GroupMe accepts in a message.
-IMAGE_HOST = "i.groupme.com"
 
 _BOUNDARY = re.compile(r'boundary="?([^";]{1,200})"?')
 _FIELD_NAME = re.compile(rb'name="([^"]*)"')
@@ -83,6 +82,6 @@ def check_media_attachments(
             if parts is None or parts.scheme != "https" or parts.hostname != IMAGE_HOST:
                 raise HTTPError(400, f"image attachments must be https://{IMAGE_HOST}/ URLs")
         elif kind == "file":
-            stored: StoredFile | None = state.media.files.get(str(attachment.get("file_id")))
+            stored: StoredFile | None = find_file(state, str(attachment.get("file_id")))
             if stored is None or stored.conversation_id != conversation_id:
                 raise HTTPError(400, "file_id is not a file uploaded to this conversation")

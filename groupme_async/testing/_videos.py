@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
+from ._data import VIDEO_HOST
 from ._http import CHAT_ID, DIGITS, HTTPError, Reply, Request
 from ._routes import Route
 from ._state import FakeState, UploadJob
 from ._uploads import multipart_file, poll_job, start_job
-
-VIDEO_HOST = "v.groupme.com"
 
 
 def transcode(state: FakeState, r: Request) -> Reply:

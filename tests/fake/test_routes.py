@@ -106,6 +106,9 @@ async def test_every_listed_endpoint_is_served(fake: FakeGroupMe, http: httpx.As
         ":option_id": "1",
         ":subgroup_id": "1",
         ":file_id": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+        ":media_host": "i.groupme.com",
+        ":media_path": "640x480.png.0f1e2d3c4b5a6978",
+        ":media_file": "0f1e2d3c4b5a6978.jpg",
     }
     endpoints = implemented_endpoints()
     assert {(e.method, e.path) for e in endpoints} >= {
