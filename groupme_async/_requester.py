@@ -175,7 +175,7 @@ class Requester:
 
     def __init__(
         self,
-        token: str,
+        token: str | None,
         *,
         bases: dict[str, str],
         client: httpx.AsyncClient,
@@ -217,6 +217,11 @@ class Requester:
             clock=self._clock,
             rng=self._rng,
         )
+
+    @property
+    def has_token(self) -> bool:
+        """Whether calls that need an access token can be made."""
+        return self._token is not None
 
     @property
     def clock(self) -> Clock:
@@ -276,6 +281,7 @@ class Requester:
             at_most_once=at_most_once,
             content=content,
             headers=headers,
+            with_token=not route.public,
         )
         return route.shape.decode(data, route.label)
 
@@ -329,12 +335,19 @@ class Requester:
         content: Body | None = None,
         headers: Mapping[str, str] | None = None,
         stream: bool = False,
+        with_token: bool = True,
     ) -> Any:
         """The retry loop: one logical request, its decoded ``response`` data.
 
         With ``stream=True`` a successful answer is returned unread, for
-        :meth:`stream` to hand out and close.
+        :meth:`stream` to hand out and close.  ``with_token=False`` (an
+        endpoint GroupMe answers without one) sends no token at all.
         """
+        if with_token and self._token is None:
+            raise ValueError(
+                f"{label} needs an access token, and this client was made without one "
+                "(AsyncGroupMe.without_token): pass token=... to AsyncGroupMe"
+            )
         self._check_destination(url, headers)
         retry = retry or self.settings.retry
         limiter = self.settings.rate_limiter
@@ -344,7 +357,7 @@ class Requester:
         # rate limiter before it puts nothing on GroupMe).
         latest_start = math.inf
         last: GroupMeError | None = None
-        extra = _Extra(content, headers or {}, stream)
+        extra = _Extra(content, headers or {}, stream, with_token)
         while True:
             if limiter is not None and not await self._acquire(limiter, deadline_at):
                 raise APITimeoutError(
@@ -431,7 +444,8 @@ class Requester:
         headers = dict(extra.headers)
         if extra.content is not None:
             headers.update(extra.content.headers())
-        headers["X-Access-Token"] = self._token
+        if extra.with_token and self._token is not None:
+            headers["X-Access-Token"] = self._token
         status: int | None = None
         now = self._clock()
         remaining = deadline_at - now
@@ -552,6 +566,8 @@ class Requester:
     def subscribe_ext(self, timestamp: int) -> dict[str, Any]:
         """The ``ext`` of a Faye subscribe: the one place the token leaves
         the header, because GroupMe's push server reads it only there."""
+        if self._token is None:
+            raise ValueError("push needs an access token, and this client was made without one")
         return {"access_token": self._token, "timestamp": timestamp}
 
     async def post_raw(
@@ -735,6 +751,7 @@ class _Extra:
     content: Body | None = None
     headers: Mapping[str, str] = attrs.field(factory=dict)
     stream: bool = False
+    with_token: bool = True
 
 
 _NO_EXTRA = _Extra()
