@@ -147,6 +147,7 @@ SUBPACKAGES = {
         "ALL_FAULTS",
         "FAKE_BASE_URL",
         "SANDBOX_TOKEN",
+        "CallbackDelivery",
         "ConversationKind",
         "Endpoint",
         "FakeConversation",
