@@ -218,6 +218,11 @@ class Requester:
             rng=self._rng,
         )
 
+    def redact(self, text: str) -> str:
+        """``text`` with the token, if it appears, replaced (for log records
+        that quote other code's errors)."""
+        return text.replace(self._token, "[REDACTED]") if self._token else text
+
     @property
     def has_token(self) -> bool:
         """Whether calls that need an access token can be made."""

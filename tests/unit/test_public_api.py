@@ -126,6 +126,7 @@ def test_nothing_public_is_missing_from_all() -> None:
 
 
 SUBPACKAGES = {
+    "groupme_async.bots": {"BotApp", "Context", "Handler"},
     "groupme_async.export": {
         "ArchiveCorruptError",
         "ArchiveError",
