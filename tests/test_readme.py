@@ -142,3 +142,24 @@ def test_the_realtime_example_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("hello from someone else"), result.stdout
+
+
+def test_the_bots_example_runs() -> None:
+    block = README.split("<!-- README bots example: tests/test_readme.py runs this block -->")[1]
+    code = re.search(r"```python\n(.*?)```", block, re.S)
+    assert code is not None
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code.group(1)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "Echo posted hello", result.stdout
+    assert lines[1].endswith(" posted again") and not lines[1].startswith("Echo"), result.stdout
+
+
+def test_the_bots_example_file_is_the_one_the_readme_names() -> None:
+    assert "examples/echo_bot.py" in README and (ROOT / "examples" / "echo_bot.py").exists()
+    assert "uvicorn echo_bot:app --app-dir examples" in README
