@@ -302,11 +302,7 @@ class FakeGroupMe:
         unicode codes GroupMe accepts (default: a plain like, a red heart).
         """
         store = self._store(kind, id)
-        members = [u.id for u in store.spec.senders]
-        if user_id is None:
-            user_id = next((u for u in members if u != self.me_id), self.me_id)
-        if user_id not in members:
-            raise ValueError(f"user {user_id} is not in that conversation")
+        user_id = self._member(store, user_id)
         slot = store.find(int(message_id)) if message_id.isdigit() else None
         if slot is None:
             raise KeyError(f"no message {message_id!r} in {kind} {id!r}")
@@ -322,11 +318,7 @@ class FakeGroupMe:
         """Someone starts typing in a conversation: a ``typing`` push on its
         channel (``user_id`` defaults as in :meth:`post`)."""
         store = self._store(kind, id)
-        members = [u.id for u in store.spec.senders]
-        if user_id is None:
-            user_id = next((u for u in members if u != self.me_id), self.me_id)
-        if user_id not in members:
-            raise ValueError(f"user {user_id} is not in that conversation")
+        user_id = self._member(store, user_id)
         started = int((self._state.wall_offset + self._clock()) * 1000)
         self._state.publish(
             conversation_channel(kind, store.spec.chat_id),
@@ -452,6 +444,16 @@ class FakeGroupMe:
     def push_stats(self) -> PushStats:
         """Counters of the push server (handshakes, connects, deliveries, drops)."""
         return self._push.stats
+
+    def _member(self, store: ConversationStore, user_id: str | None) -> str:
+        """``user_id``, checked to be in the conversation; by default its
+        first member who is not "me"."""
+        members = [u.id for u in store.spec.senders]
+        if user_id is None:
+            return next((u for u in members if u != self.me_id), self.me_id)
+        if user_id not in members:
+            raise ValueError(f"user {user_id} is not in that conversation")
+        return user_id
 
     def _store(self, kind: str, id: str) -> ConversationStore:
         state = self._state

@@ -3,13 +3,14 @@ GroupMe's channels, and ``gm.realtime`` turns each into its typed event."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import anyio
 import pytest
 
-from groupme_async import AsyncGroupMe, RealtimeStream
+from groupme_async import AsyncGroupMe
 from groupme_async.realtime import (
     MembershipCreated,
     MessageCreated,
@@ -43,12 +44,19 @@ async def until(
             await clock.sleep(1)
 
 
-async def subscribed(stream: RealtimeStream, clock: SimClock) -> None:
-    """Until the stream's subscriptions are made (a push before then is lost
-    on GroupMe too, and only messages come back by gap fill)."""
-    with anyio.fail_after(60):
-        while stream.transport_in_use is None:
-            await clock.sleep(0.1)
+@contextlib.asynccontextmanager
+async def listening(gm: AsyncGroupMe, clock: SimClock, **options: Any) -> AsyncIterator[Collector]:
+    """A stream's events, collected from once its subscriptions are made (a
+    push before then is lost on GroupMe too: only messages come back, by gap
+    fill)."""
+    collector = Collector()
+    async with gm.realtime.connect(**options) as stream, anyio.create_task_group() as tg:
+        tg.start_soon(collector.run, stream)
+        with anyio.fail_after(60):
+            while stream.transport_in_use is None:
+                await clock.sleep(0.1)
+        yield collector
+        tg.cancel_scope.cancel()
 
 
 async def quiet(collector: Collector, clock: SimClock) -> list[RealtimeEvent]:
@@ -75,16 +83,9 @@ async def test_a_reaction_is_pushed_on_the_groups_channel(transport: str) -> Non
     async with world() as (fake, gm, clock):
         group = of("group", fake)
         target = by_someone_else(fake, group)
-        collector = Collector()
-        async with (
-            gm.realtime.connect(groups=[group.id], transport=transport) as stream,
-            anyio.create_task_group() as tg,
-        ):
-            tg.start_soon(collector.run, stream)
-            await subscribed(stream, clock)
+        async with listening(gm, clock, groups=[group.id], transport=transport) as collector:
             await gm.messages.like(group.id, target["id"], FIRE)
             event = await until(collector, clock, lambda e: isinstance(e, MessageReacted))
-            tg.cancel_scope.cancel()
         assert isinstance(event, MessageReacted)
         assert event.channel == f"/group/{group.id}" and event.conversation_id == group.id
         assert event.message_id == target["id"] and event.user_id == fake.me_id
@@ -96,17 +97,10 @@ async def test_someone_liking_my_dm_reacts_on_the_dm_channel_and_likes_on_mine()
     async with world() as (fake, gm, clock):
         dm = of("direct", fake)
         mine = await gm.direct_messages.send(dm.id, "like this")
-        collector = Collector()
-        async with (
-            gm.realtime.connect(direct_messages=[dm.id]) as stream,
-            anyio.create_task_group() as tg,
-        ):
-            tg.start_soon(collector.run, stream)
-            await subscribed(stream, clock)
+        async with listening(gm, clock, direct_messages=[dm.id]) as collector:
             fake.like("direct", dm.id, mine.id, reaction=FIRE)
             await until(collector, clock, lambda e: e.channel == f"/user/{fake.me_id}")
             events = await quiet(collector, clock)
-            tg.cancel_scope.cancel()
         reacted = [e for e in events if isinstance(e, MessageReacted)]
         channels = sorted(e.channel for e in reacted)
         lo, hi = sorted((fake.me_id, dm.id), key=int)
@@ -123,17 +117,13 @@ async def test_only_my_own_messages_liked_by_others_push_like_create() -> None:
         group = of("group", fake)
         theirs = by_someone_else(fake, group)
         mine = await gm.group_messages.send(group.id, "mine")
-        collector = Collector()
-        async with gm.realtime.connect() as stream, anyio.create_task_group() as tg:
-            tg.start_soon(collector.run, stream)
-            await subscribed(stream, clock)
+        async with listening(gm, clock) as collector:
             fake.like("group", group.id, theirs["id"])  # not mine: no like.create
             await gm.messages.like(group.id, mine.id)  # mine, by me: none either
             liker = theirs["user_id"]
             fake.like("group", group.id, mine.id, user_id=liker)
             await until(collector, clock, lambda e: isinstance(e, MessageReacted))
             events = await quiet(collector, clock)
-            tg.cancel_scope.cancel()
         # Subscribed to /user/<me> only: the group channel's favorites never came.
         reacted = [e for e in events if isinstance(e, MessageReacted)]
         assert len(reacted) == 1
@@ -147,16 +137,9 @@ async def test_an_edit_is_pushed_as_message_updated(transport: str) -> None:
     async with world() as (fake, gm, clock):
         group = of("group", fake)
         sent = await gm.group_messages.send(group.id, "helo")
-        collector = Collector()
-        async with (
-            gm.realtime.connect(groups=[group.id], transport=transport) as stream,
-            anyio.create_task_group() as tg,
-        ):
-            tg.start_soon(collector.run, stream)
-            await subscribed(stream, clock)
+        async with listening(gm, clock, groups=[group.id], transport=transport) as collector:
             await gm.messages.edit(group.id, sent.id, "hello")
             event = await until(collector, clock, lambda e: isinstance(e, MessageUpdated))
-            tg.cancel_scope.cancel()
         assert isinstance(event, MessageUpdated)
         assert event.channel == f"/group/{group.id}" and event.conversation_id == group.id
         assert event.message.id == sent.id and event.message.text == "hello"
@@ -173,13 +156,9 @@ async def test_typing_is_pushed_on_the_conversations_channel(kind: str) -> None:
             if kind == "group"
             else {"direct_messages": [conversation.id]}
         )
-        collector = Collector()
-        async with gm.realtime.connect(**subscribe) as stream, anyio.create_task_group() as tg:
-            tg.start_soon(collector.run, stream)
-            await subscribed(stream, clock)
+        async with listening(gm, clock, **subscribe) as collector:
             fake.typing(kind, conversation.id, typist)  # type: ignore[arg-type]
             event = await until(collector, clock, lambda e: isinstance(e, Typing))
-            tg.cancel_scope.cancel()
         assert isinstance(event, Typing)
         assert event.user_id == typist and event.conversation_id == conversation.conversation_id
         assert event.started is not None and event.started.year >= 2024
@@ -210,16 +189,12 @@ async def test_joining_a_group_pushes_membership_create(how: str) -> None:
         group_id = await _leave(gm, fake)
         (former,) = [g for g in await gm.groups.former() if g.id == group_id]
         assert former.share_url is not None
-        collector = Collector()
-        async with gm.realtime.connect() as stream, anyio.create_task_group() as tg:
-            tg.start_soon(collector.run, stream)
-            await subscribed(stream, clock)
+        async with listening(gm, clock) as collector:
             if how == "rejoin":
                 await gm.groups.rejoin(group_id)
             else:
                 await gm.groups.join(group_id, former.share_url.rsplit("/", 1)[1])
             event = await until(collector, clock, lambda e: isinstance(e, MembershipCreated))
-            tg.cancel_scope.cancel()
         assert isinstance(event, MembershipCreated)
         assert event.channel == f"/user/{fake.me_id}"
         assert event.group.id == group_id and event.group.name == former.name
@@ -230,13 +205,9 @@ async def test_a_bot_post_is_pushed_like_any_group_message() -> None:
     async with world() as (fake, gm, clock):
         group = of("group", fake)
         bot = await gm.bots.create(group.id, "Echo")
-        collector = Collector()
-        async with gm.realtime.connect() as stream, anyio.create_task_group() as tg:
-            tg.start_soon(collector.run, stream)
-            await subscribed(stream, clock)
+        async with listening(gm, clock) as collector:
             await gm.bots.post(bot.bot_id, "beep")
             await collector.wait_for(1, clock)
-            tg.cancel_scope.cancel()
         (event,) = collector.messages
         assert isinstance(event, MessageCreated) and not event.from_gap_fill
         assert event.message.sender_type == "bot" and event.message.text == "beep"
