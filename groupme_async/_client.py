@@ -119,15 +119,69 @@ class AsyncGroupMe(AsyncClosing):
                 f"no GroupMe access token: pass token=... or set {TOKEN_ENV} "
                 "(get one at https://dev.groupme.com)"
             )
-        token = check_token(token)
+        self._build(
+            check_token(token),
+            base_url=base_url,
+            transport=transport,
+            settings=_check_settings(
+                timeout, retry or RetryPolicy(), rate_limiter, max_response_bytes
+            ),
+            sleep=sleep,
+            clock=clock,
+            rng=rng,
+        )
+
+    @classmethod
+    def without_token(
+        cls,
+        *,
+        base_url: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        sleep: Sleep | None = None,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+    ) -> AsyncGroupMe:
+        """A client with no access token, for the calls GroupMe answers
+        without one: ``gm.bots.post`` (a bot's id is its credential).
+
+        Any other call raises ``ValueError`` before a request is made.
+        ``GROUPME_TOKEN`` is not read; ``base_url`` defaults to
+        ``GROUPME_BASE_URL`` as for :class:`AsyncGroupMe`.  A client that
+        has a token never sends it on these calls either.
+        """
+        client = object.__new__(cls)
+        client._build(
+            None,
+            base_url=base_url,
+            transport=transport,
+            settings=_check_settings(timeout, retry or RetryPolicy(), None, max_response_bytes),
+            sleep=sleep,
+            clock=clock,
+            rng=rng,
+        )
+        return client
+
+    def _build(
+        self,
+        token: str | None,
+        *,
+        base_url: str | None,
+        transport: httpx.AsyncBaseTransport | None,
+        settings: Settings,
+        sleep: Sleep | None,
+        clock: Clock | None,
+        rng: random.Random | None,
+    ) -> None:
         if base_url is None:
             base_url = os.environ.get(BASE_URL_ENV) or None
         # Only a real network transport carries the token over the wire.
-        networked = transport is None or isinstance(transport, httpx.AsyncHTTPTransport)
-        bases = family_bases(base_url, warn_plain_http=networked)
-        settings = _check_settings(
-            timeout, retry or RetryPolicy(), rate_limiter, max_response_bytes
+        networked = token is not None and (
+            transport is None or isinstance(transport, httpx.AsyncHTTPTransport)
         )
+        bases = family_bases(base_url, warn_plain_http=networked)
         self._base_url = base_url
         self._owner = True
         # One origin serves everything, the media hosts under /media/<host>.
@@ -242,4 +296,5 @@ class AsyncGroupMe(AsyncClosing):
 
     def __repr__(self) -> str:
         where = self._base_url or "https://api.groupme.com"
-        return f"<AsyncGroupMe base_url={where!r}>"
+        anonymous = "" if self._requester.has_token else " without_token"
+        return f"<AsyncGroupMe base_url={where!r}{anonymous}>"

@@ -175,7 +175,7 @@ class Requester:
 
     def __init__(
         self,
-        token: str,
+        token: str | None,
         *,
         bases: dict[str, str],
         client: httpx.AsyncClient,
@@ -226,6 +226,16 @@ class Requester:
             public=self.public,
             media_base=self.media_base,
         )
+
+    def redact(self, text: str) -> str:
+        """``text`` with the token, if it appears, replaced (for log records
+        that quote other code's errors)."""
+        return text.replace(self._token, "[REDACTED]") if self._token else text
+
+    @property
+    def has_token(self) -> bool:
+        """Whether calls that need an access token can be made."""
+        return self._token is not None
 
     @property
     def clock(self) -> Clock:
@@ -285,6 +295,7 @@ class Requester:
             at_most_once=at_most_once,
             content=content,
             headers=headers,
+            with_token=not route.public,
         )
         return route.shape.decode(data, route.label)
 
@@ -360,17 +371,24 @@ class Requester:
         headers: Mapping[str, str] | None = None,
         stream: bool = False,
         public: bool = False,
+        with_token: bool = True,
     ) -> Any:
         """The retry loop: one logical request, its decoded ``response`` data.
 
         With ``stream=True`` a successful answer is returned unread, for
         :meth:`stream` to hand out and close.  ``public=True`` sends it
         with the token-free client and returns a redirect as
-        :class:`Redirected` (for :meth:`stream_public`).
+        :class:`Redirected` (for :meth:`stream_public`).  ``with_token=False``
+        (a GroupMe endpoint answered without one) sends no token at all.
         """
         if public:
             self._check_public(headers)
         else:
+            if with_token and self._token is None:
+                raise ValueError(
+                    f"{label} needs an access token, and this client was made without one "
+                    "(AsyncGroupMe.without_token): pass token=... to AsyncGroupMe"
+                )
             self._check_destination(url, headers)
         retry = retry or self.settings.retry
         limiter = self.settings.rate_limiter
@@ -380,7 +398,7 @@ class Requester:
         # rate limiter before it puts nothing on GroupMe).
         latest_start = math.inf
         last: GroupMeError | None = None
-        extra = _Extra(content, headers or {}, stream, public)
+        extra = _Extra(content, headers or {}, stream, public, with_token)
         while True:
             if limiter is not None and not await self._acquire(limiter, deadline_at):
                 raise APITimeoutError(
@@ -476,7 +494,8 @@ class Requester:
             client = self.public.client()
         else:
             client = self.client
-            headers["X-Access-Token"] = self._token
+            if extra.with_token and self._token is not None:
+                headers["X-Access-Token"] = self._token
         status: int | None = None
         now = self._clock()
         remaining = deadline_at - now
@@ -601,6 +620,8 @@ class Requester:
     def subscribe_ext(self, timestamp: int) -> dict[str, Any]:
         """The ``ext`` of a Faye subscribe: the one place the token leaves
         the header, because GroupMe's push server reads it only there."""
+        if self._token is None:
+            raise ValueError("push needs an access token, and this client was made without one")
         return {"access_token": self._token, "timestamp": timestamp}
 
     async def post_raw(
@@ -837,6 +858,7 @@ class _Extra:
     headers: Mapping[str, str] = attrs.field(factory=dict)
     stream: bool = False
     public: bool = False
+    with_token: bool = True
 
 
 _NO_EXTRA = _Extra()

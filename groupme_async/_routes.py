@@ -149,6 +149,9 @@ class Route(Generic[T]):
     path: str
     """A template: ``/groups/{group_id}/messages``."""
     shape: Shape[T]
+    public: bool = False
+    """GroupMe answers it without an access token (a bot post): the token is
+    then never sent, and a client made without one may call it."""
 
     @property
     def label(self) -> str:
@@ -297,7 +300,7 @@ BOTS_CREATE = Route("POST", "v3", "/bots", OneMaybeUnder(Bot, "bot"))
 BOTS_LIST = Route("GET", "v3", "/bots", Many(Bot))
 BOTS_UPDATE = Route("POST", "v3", "/bots/update", OneMaybeUnder(Bot, "bot"))
 BOTS_DESTROY = Route("POST", "v3", "/bots/destroy", Nothing())
-BOTS_POST = Route("POST", "v3", "/bots/post", Nothing())
+BOTS_POST = Route("POST", "v3", "/bots/post", Nothing(), public=True)
 
 
 # --- messages beyond the seeds: show, edit, likes, pins; polls, events, topics, gallery --

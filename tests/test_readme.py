@@ -128,10 +128,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert tests in (ROOT / ".ci" / "run").read_text()
 
 
-def test_the_realtime_example_runs() -> None:
-    block = README.split("<!-- README realtime example: tests/test_readme.py runs this block -->")[
-        1
-    ]
+def _run_marked_example(name: str) -> str:
+    """The output of the python block after ``<!-- README <name> example: ... -->``."""
+    block = README.split(f"<!-- README {name} example: tests/test_readme.py runs this block -->")[1]
     code = re.search(r"```python\n(.*?)```", block, re.S)
     assert code is not None
     result = subprocess.run(
@@ -141,4 +140,21 @@ def test_the_realtime_example_runs() -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith("hello from someone else"), result.stdout
+    return result.stdout
+
+
+def test_the_realtime_example_runs() -> None:
+    output = _run_marked_example("realtime")
+    assert output.strip().endswith("hello from someone else"), output
+
+
+def test_the_bots_example_runs() -> None:
+    output = _run_marked_example("bots")
+    lines = output.strip().splitlines()
+    assert lines[0] == "Echo posted hello", output
+    assert lines[1].endswith(" posted again") and not lines[1].startswith("Echo"), output
+
+
+def test_the_bots_example_file_is_the_one_the_readme_names() -> None:
+    assert "examples/echo_bot.py" in README and (ROOT / "examples" / "echo_bot.py").exists()
+    assert "uvicorn echo_bot:app --app-dir examples" in README

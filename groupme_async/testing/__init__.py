@@ -20,6 +20,7 @@ from ._app import (
     FakeGroupMe,
     FakeStats,
 )
+from ._callbacks import CallbackDelivery
 from ._endpoints import Endpoint, endpoints_markdown, implemented_endpoints
 from ._push import PushStats
 
@@ -27,6 +28,7 @@ __all__ = [
     "ALL_FAULTS",
     "FAKE_BASE_URL",
     "SANDBOX_TOKEN",
+    "CallbackDelivery",
     "ConversationKind",
     "Endpoint",
     "FakeConversation",

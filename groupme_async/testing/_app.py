@@ -12,6 +12,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -20,13 +21,14 @@ import anyio
 
 from ..models import ConversationKind
 from ._asgi import IN_PROCESS_KEY, Receive, Scope, Send, abort, lifespan, read_body
+from ._callbacks import AsgiApp, CallbackDelivery, CallbackDispatcher
 from ._data import derive
 from ._endpoints import TABLE
 from ._http import HTTPError, Reply, Request, error, not_found
 from ._likes import HEART, add_like, checked_icon
 from ._members import file_join_request
 from ._messages import store_message
-from ._push import PUSH_PATH, Dropped, PushHub, PushStats
+from ._push import PUSH_PATH, Dropped, PushHub, PushStats, conversation_channel
 from ._routes import Match
 from ._state import FakeState
 from ._store import ConversationStore
@@ -115,12 +117,23 @@ class FakeGroupMe:
     answers "pending"/"enqueued" before "complete".
 
     Push: a Faye server at ``/push/faye`` (long-polling and websocket)
-    pushes ``line.create`` / ``direct_message.create`` for every message
-    stored (REST sends and :meth:`post`), ``message.deleted`` for deletes,
-    and a ping every ``push_ping_interval`` seconds of ``clock``; anything
-    else with :meth:`publish`.  Its fault modes: :meth:`drop_push_clients`,
+    pushes, on ``/user/<me>``, ``line.create`` / ``direct_message.create``
+    for every message stored (REST sends, bot posts and :meth:`post`),
+    ``like.create`` when someone else likes "me"'s message and
+    ``membership.create`` when "me" joins or rejoins a group; on a group's or
+    DM's own channel, ``favorite`` for likes and reactions (REST and
+    :meth:`like`), ``message.update`` for edits, ``message.deleted`` for
+    deletes and ``typing`` (:meth:`typing`); and a ping every
+    ``push_ping_interval`` seconds of ``clock``; anything else with
+    :meth:`publish`.  Its fault modes: :meth:`drop_push_clients`,
     :attr:`push_silent`, :attr:`push_delay`, :attr:`push_duplicate_rate`,
     :meth:`advise_push`; :attr:`push_stats` counts what it did.
+
+    Bot callbacks: every new group message is POSTed to the
+    ``callback_url`` of each bot in the group, in the background; see
+    :meth:`route_callbacks` (in process), :meth:`allow_callback_hosts`,
+    :meth:`redeliver_callbacks`, :attr:`callback_timeout`,
+    :attr:`callback_deliveries` and :meth:`callbacks_settled`.
 
     The endpoints it implements are listed by
     :func:`~groupme_async.testing.implemented_endpoints`; any other answers
@@ -195,6 +208,7 @@ class FakeGroupMe:
         self._push.ping_interval = push_ping_interval
         self._push.rng = random.Random(derive(seed, "push"))
         self._push.token_ok = lambda token: token in self._tokens
+        self._callbacks: CallbackDispatcher = self._state.callbacks
 
     # --- ground truth ----------------------------------------------------------
 
@@ -289,11 +303,7 @@ class FakeGroupMe:
         unicode codes GroupMe accepts (default: a plain like, a red heart).
         """
         store = self._store(kind, id)
-        members = [u.id for u in store.spec.senders]
-        if user_id is None:
-            user_id = next((u for u in members if u != self.me_id), self.me_id)
-        if user_id not in members:
-            raise ValueError(f"user {user_id} is not in that conversation")
+        user_id = self._member(store, user_id)
         slot = store.find(int(message_id)) if message_id.isdigit() else None
         if slot is None:
             raise KeyError(f"no message {message_id!r} in {kind} {id!r}")
@@ -333,6 +343,72 @@ class FakeGroupMe:
     def media_requests(self) -> list[tuple[str, bool]]:
         """Every request to a media host: ``(url, carried an access token)``."""
         return list(self._state.media.requests)
+
+    def typing(self, kind: ConversationKind, id: str, user_id: str | None = None) -> None:
+        """Someone starts typing in a conversation: a ``typing`` push on its
+        channel (``user_id`` defaults as in :meth:`post`)."""
+        store = self._store(kind, id)
+        user_id = self._member(store, user_id)
+        started = int((self._state.wall_offset + self._clock()) * 1000)
+        self._state.publish(
+            conversation_channel(kind, store.spec.chat_id),
+            {"type": "typing", "user_id": user_id, "started": started},
+        )
+
+    # --- bot callbacks ------------------------------------------------------------
+
+    def route_callbacks(
+        self, target: AsgiApp | httpx.AsyncBaseTransport, *, origin: str | None = None
+    ) -> AbstractAsyncContextManager[None]:
+        """Deliver bot callbacks in process while the block runs:
+        ``async with fake.route_callbacks(app): ...``.
+
+        Every new group message is POSTed (the message JSON, no envelope) to
+        the ``callback_url`` of each bot in the group, its own posts
+        included.  Callbacks to ``origin`` (such as ``"http://bot.test"``),
+        or to any URL when ``origin`` is None, go to ``target``, an ASGI
+        application or an httpx transport, without a socket.  Served by
+        uvicorn, the fake delivers by itself (over httpx, to loopback hosts
+        only unless :meth:`allow_callback_hosts`).  Deliveries run in the
+        background, never inside the REST answer; see
+        :meth:`callbacks_settled` and :attr:`callback_deliveries`.
+        """
+        return self._callbacks.route(target, origin)
+
+    def allow_callback_hosts(self, *hosts: str) -> None:
+        """Let the fake POST callbacks over the network to ``hosts`` too (by
+        default only to loopback: a test's URL never reaches the internet)."""
+        self._callbacks.allow_hosts(*hosts)
+
+    def redeliver_callbacks(self, copies: int) -> None:
+        """Deliver every later callback ``copies`` more times, as a server
+        retrying a lost answer would (GroupMe is not documented to redeliver;
+        the default is 0: each callback once)."""
+        if isinstance(copies, bool) or not isinstance(copies, int) or copies < 0:
+            raise ValueError("copies must be a whole number >= 0")
+        self._callbacks.redeliveries = copies
+
+    @property
+    def callback_timeout(self) -> float:
+        """Seconds (of the event loop's clock) a callback endpoint has to
+        answer; later, the delivery is recorded as ``"timeout"`` and given up."""
+        return self._callbacks.timeout
+
+    @callback_timeout.setter
+    def callback_timeout(self, seconds: float) -> None:
+        if not (isinstance(seconds, int | float) and 0 < seconds < math.inf):
+            raise ValueError("callback_timeout must be a positive, finite number of seconds")
+        self._callbacks.timeout = float(seconds)
+
+    @property
+    def callback_deliveries(self) -> list[CallbackDelivery]:
+        """Every callback POST made (the newest 10,000), oldest first."""
+        return list(self._callbacks.deliveries)
+
+    async def callbacks_settled(self) -> None:
+        """Wait until every callback queued so far was delivered or failed
+        (``RuntimeError`` if some are queued and nothing delivers them)."""
+        await self._callbacks.settled()
 
     # --- push ------------------------------------------------------------------
 
@@ -399,6 +475,16 @@ class FakeGroupMe:
         """Counters of the push server (handshakes, connects, deliveries, drops)."""
         return self._push.stats
 
+    def _member(self, store: ConversationStore, user_id: str | None) -> str:
+        """``user_id``, checked to be in the conversation; by default its
+        first member who is not "me"."""
+        members = [u.id for u in store.spec.senders]
+        if user_id is None:
+            return next((u for u in members if u != self.me_id), self.me_id)
+        if user_id not in members:
+            raise ValueError(f"user {user_id} is not in that conversation")
+        return user_id
+
     def _store(self, kind: str, id: str) -> ConversationStore:
         state = self._state
         table = state.groups if kind == "group" else state.dms if kind == "direct" else None
@@ -433,7 +519,8 @@ class FakeGroupMe:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await lifespan(receive, send)
+            # Served: the lifespan delivers bot callbacks over the network.
+            await lifespan(receive, send, self._callbacks.run)
             return
         if scope["type"] == "websocket":
             await self._websocket(scope, receive, send)

@@ -6,8 +6,10 @@ transport, which the app hands out, does not import the app back.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
 from typing import Any
+
+import anyio
 
 from ._http import JSON_TYPE, HTTPError
 
@@ -57,14 +59,21 @@ async def read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-async def lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
+async def lifespan(
+    receive: Receive, send: Send, background: Callable[[], Coroutine[Any, Any, None]] | None = None
+) -> None:
+    """The ASGI lifespan protocol; ``background`` runs from startup to shutdown."""
+    async with anyio.create_task_group() as tg:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                if background is not None:
+                    tg.start_soon(background)
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                tg.cancel_scope.cancel()
+                break
+    await send({"type": "lifespan.shutdown.complete"})
 
 
 async def abort(

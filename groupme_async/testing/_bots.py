@@ -6,6 +6,7 @@ from typing import Any
 
 from ._groups import message_store, my_group
 from ._http import DIGITS, HTTPError, Reply, Request, not_found, ok
+from ._messages import message_created
 from ._routes import Route
 from ._social import BotRecord, hex_id
 from ._state import FakeState
@@ -90,26 +91,26 @@ def post_as_bot(state: FakeState, r: Request) -> Reply:
     store = message_store(state, bot.group_id)
     created_at = max(state.wall_now(), store.newest_id() // 10**8)
     message_id = store.next_id(created_at)
-    store.append(
-        {
-            "attachments": attachments,
-            "avatar_url": bot.avatar_url,
-            "created_at": created_at,
-            "favorited_by": [],
-            "group_id": bot.group_id,
-            "id": str(message_id),
-            "name": bot.name,
-            "sender_id": bot.user_id,
-            "sender_type": "bot",
-            "source_guid": hex_id(state.seed, 32, "bot post", message_id),
-            "system": False,
-            "text": text,
-            "user_id": bot.user_id,
-            "pinned_at": None,
-            "pinned_by": "",
-            "platform": "gm",
-        }
-    )
+    message = {
+        "attachments": attachments,
+        "avatar_url": bot.avatar_url,
+        "created_at": created_at,
+        "favorited_by": [],
+        "group_id": bot.group_id,
+        "id": str(message_id),
+        "name": bot.name,
+        "sender_id": bot.user_id,
+        "sender_type": "bot",
+        "source_guid": hex_id(state.seed, 32, "bot post", message_id),
+        "system": False,
+        "text": text,
+        "user_id": bot.user_id,
+        "pinned_at": None,
+        "pinned_by": "",
+        "platform": "gm",
+    }
+    store.append(message)
+    message_created(state, store, message)
     return Reply(202, b"", _POSTED_TYPE)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ._data import ConversationSpec, derive
 from ._http import DIGITS, HTTPError, Reply, Request, not_found, ok
+from ._push import user_channel
 from ._routes import Route
 from ._social import ACTIVE, GroupRecord, Membership, hex_id
 from ._state import FakeState
@@ -254,6 +255,11 @@ def enter(state: FakeState, record: GroupRecord, *, nickname: str | None) -> Non
     parked = state.rosters.parked.pop(record.id, None)
     if parked is not None:
         state.groups[record.id] = parked
+    # GroupMe tells "me"'s other sessions with a cut-down group: no members
+    # or messages.
+    group = group_json(state, state.groups[record.id], members=False)
+    del group["members"], group["messages"]
+    state.publish(user_channel(me.id), {"type": "membership.create", "subject": group})
 
 
 def leave(state: FakeState, record: GroupRecord, how: str) -> None:

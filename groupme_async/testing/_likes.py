@@ -8,6 +8,7 @@ from typing import Any
 from ._data import ID_SCALE
 from ._http import HTTPError, Reply, Request, empty, ok
 from ._message_ops import locate
+from ._push import conversation_channel, user_channel
 from ._routes import Route
 from ._state import FakeState
 from ._store import ConversationStore
@@ -69,9 +70,38 @@ def add_like(
     else:
         reactions.append({**icon, "user_ids": [user_id]})
     likers = [u for u in message.get("favorited_by") or () if u != user_id]
-    store.patch(slot, favorited_by=[*likers, user_id], reactions=reactions)
+    liked = store.patch(slot, favorited_by=[*likers, user_id], reactions=reactions)
     if user_id == state.me_id:
         store.liked_at[slot] = state.wall_now()
+    _publish_like(state, store, liked, user_id)
+
+
+def _publish_like(
+    state: FakeState, store: ConversationStore, message: dict[str, Any], user_id: str
+) -> None:
+    """``favorite`` on the conversation's channel; ``like.create`` on the
+    author's own channel when someone else liked their message."""
+    spec = store.spec
+    state.publish(
+        conversation_channel(spec.kind, spec.chat_id),
+        {
+            "type": "favorite",
+            "alert": "",
+            "subject": {"line": message, "reactions": message["reactions"], "user_id": user_id},
+        },
+    )
+    author = message.get("user_id")
+    if author == state.me_id and user_id != author:
+        liker = state.world.users.get(user_id)
+        name = liker.name if liker is not None else "Someone"
+        state.publish(
+            user_channel(author),
+            {
+                "type": "like.create",
+                "alert": f"{name} liked your message",
+                "subject": {"line": message, "user_id": user_id},
+            },
+        )
 
 
 def unlike(state: FakeState, r: Request, *, conversation_id: str, message_id: str) -> Reply:

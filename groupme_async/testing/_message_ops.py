@@ -6,6 +6,7 @@ from typing import Any
 
 from ._http import HTTPError, Reply, Request, empty, not_found, ok
 from ._messages import checked_content
+from ._push import group_channel
 from ._routes import Route
 from ._state import FakeState
 from ._store import ConversationStore
@@ -45,6 +46,7 @@ def edit_message(state: FakeState, r: Request, *, group_id: str, message_id: str
     edited = store.patch(
         slot, text=text or None, attachments=attachments, updated_at=state.wall_now()
     )
+    state.publish(group_channel(group_id), {"type": "message.update", "subject": edited})
     return ok({"message": edited})
 
 

@@ -171,19 +171,32 @@ def store_message(
     message["pinned_by"] = ""
     store.append(message)
     store.remember_guid(guid, now)
+    message_created(state, store, message)
+    return message
+
+
+def message_created(state: FakeState, store: ConversationStore, message: dict[str, Any]) -> None:
+    """Tell everyone who hears of a new message: "me"'s push channel, and the
+    callback of every bot in a group."""
+    spec = store.spec
+    name, text = message["name"], message["text"]
+    alert = f"{name}: {text}" if text else f"{name} sent an attachment"
     # GroupMe pushes every new message, the user's own included, on /user/<me>.
-    alert = f"{message['name']}: {text}" if text else f"{message['name']} sent an attachment"
-    if spec.kind == "group":
-        state.publish(
-            user_channel(state.me_id), {"type": "line.create", "alert": alert, "subject": message}
-        )
-    else:
+    if spec.kind == "direct":
         subject = {**message, "chat_id": spec.chat_id}
         state.publish(
             user_channel(state.me_id),
             {"type": "direct_message.create", "alert": alert, "subject": subject},
         )
-    return message
+        return
+    if state.groups.get(spec.id) is store:  # not a group "me" has left
+        state.publish(
+            user_channel(state.me_id), {"type": "line.create", "alert": alert, "subject": message}
+        )
+    # Every bot hears every message, its own posts included.
+    for bot in state.bots.bots.values():
+        if bot.group_id == spec.id and bot.callback_url:
+            state.callbacks.enqueue(bot.callback_url, message)
 
 
 def announce(

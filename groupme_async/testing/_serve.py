@@ -50,6 +50,13 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="generated messages kept per conversation for reuse (default: none)",
     )
     parser.add_argument(
+        "--callback-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a host beyond loopback that bot callbacks may be POSTed to (repeatable)",
+    )
+    parser.add_argument(
         "--members-results-delay",
         type=float,
         default=1.0,
@@ -120,6 +127,7 @@ def serve(args: argparse.Namespace) -> int:
             cache_messages=args.cache_messages,
             members_results_delay=args.members_results_delay,
         )
+        fake.allow_callback_hosts(*args.callback_host)
     except ValueError as exc:
         return _fail(str(exc))
     try:

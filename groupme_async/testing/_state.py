@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._callbacks import CallbackDispatcher
 from ._data import ConversationSpec, User, derive
 from ._http import CHAT_ID, DIGITS, HTTPError, not_found
 from ._push import PushHub
@@ -149,6 +150,8 @@ class FakeState:
         self.media = MediaState(seed)
         #: The Faye server at ``/push/faye``; families publish through :meth:`publish`.
         self.push = PushHub(self)
+        #: Bot callbacks waiting for delivery, and their workers.
+        self.callbacks = CallbackDispatcher()
 
     @property
     def me_id(self) -> str:

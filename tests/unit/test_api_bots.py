@@ -108,6 +108,7 @@ CALLS = [
             "attachments": [{"type": "image", "url": "https://i.groupme.com/1"}],
         },
         status=202,
+        token=False,
     ),
 ]
 
@@ -201,3 +202,55 @@ async def test_bad_input_is_refused_before_sending(
     call: Callable[[AsyncGroupMe], Awaitable[Any]], gm: AsyncGroupMe
 ) -> None:
     await sends_nothing(call, gm, ValueError)
+
+
+# --- a client without a token: bot posts only -----------------------------------
+
+
+async def test_a_client_without_a_token_posts_as_a_bot_and_sends_no_token(
+    sleeps: SleepRecorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GROUPME_TOKEN is not read: a bot process may hold no user token at all.
+    monkeypatch.setenv("GROUPME_TOKEN", "env0token")
+    with respx.mock(assert_all_called=True) as mock:
+        route = mock.post(POST).mock(side_effect=[httpx.Response(420), recorded_202()])
+        async with AsyncGroupMe.without_token(sleep=sleeps) as gm:
+            await gm.bots.post(BOT_ID, "hi")
+    assert route.call_count == 2  # retried as any client retries a bot post
+    assert all("x-access-token" not in c.request.headers for c in route.calls)
+    assert json.loads(route.calls.last.request.content) == {"bot_id": BOT_ID, "text": "hi"}
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda gm: gm.users.me(),
+        lambda gm: gm.bots.list(),
+        lambda gm: gm.group_messages.send("1234567", "hi"),
+        lambda gm: gm.images.upload(b"\xff\xd8\xff\xe0 not really a jpeg"),
+    ],
+    ids=["users.me", "bots.list", "send", "image upload"],
+)
+async def test_a_client_without_a_token_refuses_every_other_call_before_sending(
+    call: Callable[[AsyncGroupMe], Awaitable[Any]],
+) -> None:
+    async with AsyncGroupMe.without_token() as gm:
+        with respx.mock(assert_all_called=False) as mock:
+            route = mock.route().mock(return_value=httpx.Response(200))
+            with pytest.raises(ValueError, match="needs an access token"):
+                await call(gm)
+        assert route.call_count == 0
+
+
+async def test_a_client_without_a_token_cannot_open_the_push_stream() -> None:
+    async with AsyncGroupMe.without_token() as gm:
+        with pytest.raises(ValueError, match="needs an access token"):
+            await gm.realtime.connect().__aenter__()
+
+
+def test_a_client_without_a_token_says_so_and_keeps_base_url_rules() -> None:
+    gm = AsyncGroupMe.without_token(base_url="http://127.0.0.1:8000")
+    assert repr(gm) == "<AsyncGroupMe base_url='http://127.0.0.1:8000' without_token>"
+    assert repr(AsyncGroupMe("t0ken")) == "<AsyncGroupMe base_url='https://api.groupme.com'>"
+    with pytest.raises(ValueError, match="origin"):
+        AsyncGroupMe.without_token(base_url="http://127.0.0.1:8000/v3")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-PACKAGES = ["groupme_async", "groupme_async.export", "groupme_async.testing"]
+PACKAGES = ["groupme_async", "groupme_async.export", "groupme_async.testing", "groupme_async.bots"]
 
 
 def _public_members(obj: type[Any]) -> list[tuple[str, Any]]:

@@ -128,6 +128,7 @@ def test_nothing_public_is_missing_from_all() -> None:
 
 
 SUBPACKAGES = {
+    "groupme_async.bots": {"BotApp", "Context", "Handler"},
     "groupme_async.export": {
         "ArchiveCorruptError",
         "ArchiveError",
@@ -159,6 +160,7 @@ SUBPACKAGES = {
         "ALL_FAULTS",
         "FAKE_BASE_URL",
         "SANDBOX_TOKEN",
+        "CallbackDelivery",
         "ConversationKind",
         "Endpoint",
         "FakeConversation",
