@@ -22,6 +22,11 @@ from typing import Any
 
 import griffe
 
+if not hasattr(griffe.Extension, "on_package"):
+    # Older griffe would never call the hook below, and the roles would be
+    # printed literally without a single warning.
+    raise ImportError("docs/_tools/sphinx_roles.py needs griffe 2.0 or later (griffelib>=2.0)")
+
 ROLE = re.compile(r":(?:py:)?(class|meth|func|attr|exc|mod|data|obj|const):`(~?)([\w.]+)`")
 LITERAL_BLOCK = re.compile(r"(\S)::$", re.M)
 CALLABLE_ROLES = {"meth", "func"}

@@ -130,14 +130,14 @@ def test_the_testing_guide_lists_exactly_the_implemented_endpoints(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     found = ENDPOINTS_BLOCK.search(ENDPOINTS_PAGE.read_text())
-    assert found is not None, "docs/guides/testing.md lost the generated FakeGroupMe endpoints block"
+    assert found is not None, f"{ENDPOINTS_PAGE} lost the generated FakeGroupMe endpoints block"
     assert found["command"] == MARKDOWN_COMMAND
     assert main(["endpoints", "--markdown"]) == 0
     generated = capsys.readouterr().out
     assert generated == endpoints_markdown() + "\n"
     assert found["body"] == generated, (
-        "The FakeGroupMe endpoint list in docs/guides/testing.md is stale: replace the text between "
-        f"its BEGIN/END markers with the output of `{MARKDOWN_COMMAND}`."
+        f"The FakeGroupMe endpoint list in {ENDPOINTS_PAGE} is stale: replace the text "
+        f"between its BEGIN/END markers with the output of `{MARKDOWN_COMMAND}`."
     )
 
 
