@@ -8,7 +8,12 @@ from typing import Any
 
 import pytest
 
-PACKAGES = ["groupme_async", "groupme_async.export", "groupme_async.realtime", "groupme_async.testing"]
+PACKAGES = [
+    "groupme_async",
+    "groupme_async.export",
+    "groupme_async.realtime",
+    "groupme_async.testing",
+]
 
 
 def _public_members(obj: type[Any]) -> list[tuple[str, Any]]:
