@@ -21,8 +21,8 @@ from typing import Any, Literal, Union
 
 import attrs
 
-#: A group conversation or a direct-message chat.
 ConversationKind = Literal["group", "direct"]
+"""A group conversation or a direct-message chat."""
 
 
 class _Model:
@@ -230,6 +230,7 @@ Attachment = Union[  # noqa: UP007 - a runtime alias cattrs dispatches on
     EventAttachment,
     UnknownAttachment,
 ]
+"""Any attachment of a message; a type this version does not know is an ``UnknownAttachment``."""
 
 
 # --- messages ----------------------------------------------------------------

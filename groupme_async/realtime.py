@@ -140,6 +140,7 @@ RealtimeEvent = Union[  # noqa: UP007 - a runtime alias users can isinstance ove
     MembershipCreated,
     UnknownEvent,
 ]
+"""Any event a ``RealtimeStream`` yields."""
 
 
 # --- decoding -------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 
 from groupme_async.testing import SANDBOX_TOKEN
 
+from .cli import serve_fake
 from .recorded import RecordedCorpus, locate_recorded
 from .unit.conftest import TOKEN as UNIT_TOKEN
 
@@ -54,3 +55,11 @@ def _no_token_in_any_log_record(request: pytest.FixtureRequest) -> Iterator[None
 def recorded() -> RecordedCorpus:
     """The recorded GroupMe corpus; skips the test when there is none (see ``recorded.py``)."""
     return RecordedCorpus(locate_recorded(os.environ))
+
+
+@pytest.fixture(scope="module")
+def served_fake() -> Iterator[str]:
+    """The URL of a FakeGroupMe (seed 1) on a socket, one per test module: the
+    README's and the guides' examples run against it as a reader's would."""
+    with serve_fake("--seed", "1") as url:
+        yield url

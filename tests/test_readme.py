@@ -6,21 +6,17 @@ import inspect
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from groupme_async import AsyncGroupMe
-from groupme_async.testing import SANDBOX_TOKEN
 
-from .cli import clean_env, serve_fake
+from .examples import passed_some, python_blocks, run_pytest_file, run_script
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
-BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
-PYTEST_BLOCKS = [b for b in BLOCKS if "pytest_plugins" in b]
-SCRIPT_BLOCKS = [b for b in BLOCKS if "pytest_plugins" not in b]
+SCRIPT_BLOCKS, PYTEST_BLOCKS = python_blocks(README)
 
 
 def _section(name: str) -> str:
@@ -33,56 +29,19 @@ def test_the_readme_has_python_examples_of_both_kinds() -> None:
     assert PYTEST_BLOCKS and len(SCRIPT_BLOCKS) >= 2
 
 
-@pytest.fixture(scope="module")
-def served_fake() -> Iterator[str]:
-    with serve_fake("--seed", "1") as url:
-        yield url
-
-
 @pytest.mark.parametrize("index", range(len(SCRIPT_BLOCKS)))
 def test_every_script_example_runs_as_printed(index: int, served_fake: str, tmp_path: Path) -> None:
     """Run exactly as a user would: a file, GROUPME_TOKEN set; GROUPME_BASE_URL
     points it at FakeGroupMe on a socket instead of api.groupme.com."""
-    script = tmp_path / "example.py"
-    script.write_text(SCRIPT_BLOCKS[index])
-    result = subprocess.run(
-        [sys.executable, "-W", "error", str(script)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=clean_env(GROUPME_TOKEN=SANDBOX_TOKEN, GROUPME_BASE_URL=served_fake),
-        timeout=120,
-    )
+    result = run_script(SCRIPT_BLOCKS[index], base_url=served_fake, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip(), "the example printed nothing"
 
 
 @pytest.mark.parametrize("index", range(len(PYTEST_BLOCKS)))
 def test_every_pytest_example_passes(index: int, tmp_path: Path) -> None:
-    (tmp_path / "test_example.py").write_text(PYTEST_BLOCKS[index])
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-o",
-            "asyncio_mode=auto",
-            "-o",
-            "asyncio_default_fixture_loop_scope=function",
-            "-W",
-            "error",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"\b[1-9]\d* passed", result.stdout)
+    result = run_pytest_file(PYTEST_BLOCKS[index], cwd=tmp_path)
+    assert passed_some(result), result.stdout + result.stderr
 
 
 def _rendered_signature() -> str:
@@ -146,15 +105,3 @@ def _run_marked_example(name: str) -> str:
 def test_the_realtime_example_runs() -> None:
     output = _run_marked_example("realtime")
     assert output.strip().endswith("hello from someone else"), output
-
-
-def test_the_bots_example_runs() -> None:
-    output = _run_marked_example("bots")
-    lines = output.strip().splitlines()
-    assert lines[0] == "Echo posted hello", output
-    assert lines[1].endswith(" posted again") and not lines[1].startswith("Echo"), output
-
-
-def test_the_bots_example_file_is_the_one_the_readme_names() -> None:
-    assert "examples/echo_bot.py" in README and (ROOT / "examples" / "echo_bot.py").exists()
-    assert "uvicorn echo_bot:app --app-dir examples" in README

@@ -363,8 +363,8 @@ def _entry_ok(entry: object) -> bool:
 
 
 def read_manifest(archive: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
-    """The downloaded media of the archive in ``archive``: key (URL, or
-    :func:`file_key`) -> ``file`` (its name in ``media/``), ``kind``,
+    """The downloaded media of the archive in ``archive``: key (the URL, or
+    ``file:<conversation id>/<file id>`` for a file) -> ``file`` (its name in ``media/``), ``kind``,
     ``size``, ``type`` (sniffed), ``content_type`` (as sent) and, for files,
     ``name``.  Empty if there is no manifest."""
     return _Manifest(Disk(Path(archive) / MEDIA_FOLDER)).files

@@ -27,8 +27,8 @@ from ..models import Event, EventLocation
 from ._base import Resource
 from ._checks import check_label, check_optional
 
-#: The reminders GroupMe offers, in seconds before the start; at most two.
 REMINDER_SECONDS = frozenset({0, 300, 900, 1800, 3600, 7200, 86400, 172800, 604800})
+"""The reminders GroupMe offers, in seconds before the start; at most two."""
 MAX_REMINDERS = 2
 
 T = TypeVar("T")

@@ -38,10 +38,9 @@ if TYPE_CHECKING:
 
     from .._client import AsyncGroupMe
 
-#: The access token of the seeded "me" user (the same for every seed).
 SANDBOX_TOKEN = "sandbox0groupme0async0fake0token0000000"  # noqa: S105 - a public test token
+"""The access token of the seeded "me" user (the same for every seed)."""
 
-#: Every fault the fake can inject.
 ALL_FAULTS: tuple[str, ...] = (
     "500",
     "503",
@@ -51,9 +50,10 @@ ALL_FAULTS: tuple[str, ...] = (
     "truncate",
     "lost_after_commit",
 )
+"""Every fault the fake can inject."""
 
-#: The origin ``client()`` points at; any host works, this one says "not real".
 FAKE_BASE_URL = "http://fake.groupme.test"
+"""The origin ``client()`` points at; any host works, this one says "not real"."""
 
 _HTML = b"text/html; charset=utf-8"
 _BAD_GATEWAY_HTML = (

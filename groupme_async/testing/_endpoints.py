@@ -2,7 +2,7 @@
 
 To add an endpoint family: write ``_<family>.py`` with handlers
 ``(state, request, **captures) -> Reply`` and a ``ROUTES`` list, add the
-module to :data:`FAMILIES`, then regenerate the README list with
+module to :data:`FAMILIES`, then regenerate the testing guide's list with
 ``python -m groupme_async.testing endpoints --markdown``.
 """
 
@@ -59,7 +59,7 @@ FAMILIES = (
 
 TABLE = RouteTable(route for family in FAMILIES for route in family.ROUTES)
 
-#: The command that prints :func:`endpoints_markdown`, for the README.
+#: The command that prints :func:`endpoints_markdown`, for the testing guide.
 MARKDOWN_COMMAND = "python -m groupme_async.testing endpoints --markdown"
 
 
@@ -85,5 +85,5 @@ def implemented_endpoints() -> list[Endpoint]:
 
 
 def endpoints_markdown() -> str:
-    """:func:`implemented_endpoints` as a markdown list (the README's copy)."""
+    """:func:`implemented_endpoints` as a markdown list (the testing guide's copy)."""
     return "\n".join(f"- `{e.method} {e.path}`: {e.summary}" for e in implemented_endpoints())

@@ -56,14 +56,14 @@ from ._model import (
 
 _KEY = re.compile(r"(group|dm)-[0-9]{1,40}")
 _MONTH_FILE = re.compile(r"[0-9]{4}-[0-9]{2}\.html")
-#: The Content-Security-Policy of every page: nothing runs but the site's own
-#: script file, nothing loads but the site's files and GroupMe's media hosts
-#: (for pictures that were not downloaded).
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; "
     "img-src 'self' https://i.groupme.com https://v.groupme.com; "
     "media-src 'self' https://v.groupme.com; form-action 'self'; base-uri 'none'"
 )
+"""The Content-Security-Policy of every page: nothing runs but the site's
+own script file, nothing loads but the site's files and GroupMe's media
+hosts (for pictures that were not downloaded)."""
 
 
 @attrs.frozen(kw_only=True)

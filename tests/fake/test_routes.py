@@ -1,4 +1,4 @@
-"""The route table: matching, the "does not implement" 404, and the README's list."""
+"""The route table: matching, the "does not implement" 404, and the testing guide's list."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from groupme_async.testing._state import FakeState
 from .test_endpoints import error, first
 
 ROOT = Path(__file__).resolve().parents[2]
-README_BLOCK = re.compile(
+#: The generated list lives in the testing guide (it was the README's).
+ENDPOINTS_PAGE = ROOT / "docs" / "guides" / "testing.md"
+ENDPOINTS_BLOCK = re.compile(
     r"<!-- BEGIN FakeGroupMe endpoints \(generated: (?P<command>[^)]*)\) -->\n"
     r"(?P<body>.*?)"
     r"<!-- END FakeGroupMe endpoints -->",
@@ -127,18 +129,18 @@ async def test_every_listed_endpoint_is_served(fake: FakeGroupMe, http: httpx.As
             assert response.json()["meta"]["errors"] != gap(endpoint.method, path)
 
 
-def test_the_readme_lists_exactly_the_implemented_endpoints(
+def test_the_testing_guide_lists_exactly_the_implemented_endpoints(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    found = README_BLOCK.search((ROOT / "README.md").read_text())
-    assert found is not None, "README.md lost the generated FakeGroupMe endpoints block"
+    found = ENDPOINTS_BLOCK.search(ENDPOINTS_PAGE.read_text())
+    assert found is not None, f"{ENDPOINTS_PAGE} lost the generated FakeGroupMe endpoints block"
     assert found["command"] == MARKDOWN_COMMAND
     assert main(["endpoints", "--markdown"]) == 0
     generated = capsys.readouterr().out
     assert generated == endpoints_markdown() + "\n"
     assert found["body"] == generated, (
-        "The FakeGroupMe endpoint list in README.md is stale: replace the text between "
-        f"its BEGIN/END markers with the output of `{MARKDOWN_COMMAND}`."
+        f"The FakeGroupMe endpoint list in {ENDPOINTS_PAGE} is stale: replace the text "
+        f"between its BEGIN/END markers with the output of `{MARKDOWN_COMMAND}`."
     )
 
 

@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-PACKAGES = ["groupme_async", "groupme_async.export", "groupme_async.testing", "groupme_async.bots"]
+PACKAGES = [
+    "groupme_async",
+    "groupme_async.bots",
+    "groupme_async.export",
+    "groupme_async.realtime",
+    "groupme_async.testing",
+    "groupme_async.viewer",
+]
 
 
 def _public_members(obj: type[Any]) -> list[tuple[str, Any]]:
