@@ -50,6 +50,20 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="generated messages kept per conversation for reuse (default: none)",
     )
     parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="delay every answer by this many milliseconds, as a wide-area network does",
+    )
+    parser.add_argument(
+        "--jitter",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="vary each answer's delay by up to this many milliseconds either way",
+    )
+    parser.add_argument(
         "--members-results-delay",
         type=float,
         default=1.0,
@@ -119,6 +133,8 @@ def serve(args: argparse.Namespace) -> int:
             slow_seconds=args.slow_seconds,
             cache_messages=args.cache_messages,
             members_results_delay=args.members_results_delay,
+            latency=args.latency / 1000.0,
+            jitter=args.jitter / 1000.0,
         )
     except ValueError as exc:
         return _fail(str(exc))
