@@ -4,6 +4,7 @@
 (``groupme-async export``) wraps it with progress bars and a summary.
 """
 
+from ._concurrency import AdaptiveConcurrency
 from ._disk import StepHook
 from ._jsonl import JsonlSink
 from ._model import (
@@ -16,6 +17,7 @@ from ._model import (
 )
 from ._runner import (
     ConversationResult,
+    ExportPace,
     ExportProgress,
     ExportSummary,
     discover,
@@ -25,11 +27,13 @@ from ._runner import (
 from ._sqlite import SqliteSink
 
 __all__ = [
+    "AdaptiveConcurrency",
     "ArchiveCorruptError",
     "ArchiveError",
     "ArchiveLockedError",
     "Conversation",
     "ConversationResult",
+    "ExportPace",
     "ExportProgress",
     "ExportSummary",
     "JsonlSink",

@@ -127,11 +127,13 @@ def test_nothing_public_is_missing_from_all() -> None:
 
 SUBPACKAGES = {
     "groupme_async.export": {
+        "AdaptiveConcurrency",
         "ArchiveCorruptError",
         "ArchiveError",
         "ArchiveLockedError",
         "Conversation",
         "ConversationResult",
+        "ExportPace",
         "ExportProgress",
         "ExportSummary",
         "JsonlSink",
