@@ -58,8 +58,9 @@ Priority = tuple[float, int]
 
 #: Seconds of answers behind ``requests_per_second``.
 _RATE_WINDOW = 2.0
-#: How fast the latency baseline follows a round that is slower than it.
-_BASELINE_WEIGHT = 0.1
+#: How fast the latency baseline follows the rounds (a permanently slower
+#: network is the new normal after a few rounds).
+_BASELINE_WEIGHT = 0.2
 #: How fast the smoothed round trip (the calm period after a cut) follows.
 _SRTT_WEIGHT = 0.125
 
@@ -125,6 +126,7 @@ class AdaptiveConcurrency:
 
     @property
     def clock(self) -> Clock:
+        """The clock that times the answers."""
         return self._clock
 
     @property
@@ -171,9 +173,11 @@ class AdaptiveConcurrency:
         mean = self._round_sum / self._round_count
         self._new_round()
         baseline = self._baseline
-        if baseline is None or mean < baseline:
+        if baseline is None:
             self._baseline = mean
         else:
+            # A moving average, not the minimum: one lucky round (a short
+            # last page, a 304) must not make ordinary rounds look slow.
             self._baseline = baseline + _BASELINE_WEIGHT * (mean - baseline)
             if mean > baseline * self._tolerance:
                 self._cut(self._latency_backoff, now)
@@ -292,11 +296,13 @@ class Lane:
         self._sent: float | None = None
 
     async def acquire(self) -> None:
+        """Wait for the shared pacer, then start timing the request."""
         if self._pace is not None:
             await self._pace.acquire()
         self._sent = self._controller.clock()
 
     def report(self, status: int | None) -> None:
+        """Tell the controller the round trip, and the pacer the status."""
         sent, self._sent = self._sent, None
         if sent is not None:
             self._controller.observe(status, self._controller.clock() - sent)
