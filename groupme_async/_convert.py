@@ -160,6 +160,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(is_sequence, null_tolerant_sequence)
     conv.register_unstructure_hook(datetime, _unstructure_datetime)
 
+    attachment_hooks: dict[type[Any], Callable[[Any, Any], Any]] = {}
+
     def structure_attachment(value: Any, _: Any) -> Any:
         if not isinstance(value, dict):
             raise TypeError(f"expected an attachment object, got {type(value).__name__}")
@@ -167,8 +169,12 @@ def _make_converter() -> cattrs.Converter:
         cls = ATTACHMENT_TYPES.get(kind) if isinstance(kind, str) else None
         if cls is None:
             return UnknownAttachment(type=str(kind), data=dict(value))
+        # Each type's hook is looked up once, not dispatched per attachment.
+        hook = attachment_hooks.get(cls)
+        if hook is None:
+            hook = attachment_hooks[cls] = conv.get_structure_hook(cls)
         try:
-            return conv.structure(value, cls)
+            return hook(value, cls)
         except (TypeError, ValueError, KeyError, cattrs.BaseValidationError):
             # A known type in a shape we do not understand is kept, not fatal.
             return UnknownAttachment(type=str(kind), data=dict(value))
@@ -303,13 +309,24 @@ def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any])
     generated hook's results on every recorded message.
     """
     reaction = conv.get_structure_hook(Reaction)
+    fromtimestamp = datetime.fromtimestamp
 
     def ids(values: Any) -> tuple[str, ...]:
         if values.__class__ is not list:
             if values is None:
                 return ()
             raise TypeError("expected a list of ids")
-        return tuple(v if v.__class__ is str else _structure_str(v, str) for v in values)
+        if not values:
+            return ()
+        return tuple([v if v.__class__ is str else _structure_str(v, str) for v in values])
+
+    def timestamp(value: Any) -> datetime:
+        if value.__class__ is int:
+            try:
+                return fromtimestamp(value, UTC)
+            except (OverflowError, OSError):
+                pass  # the general hook says why
+        return _structure_datetime(value, datetime)
 
     def structure_message(d: Any, _: Any) -> Message:
         if d.__class__ is not dict:
@@ -377,7 +394,7 @@ def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any])
             raise ValueError(f"message id is not an id ({len(message_id)} characters)")
         return Message(
             id=message_id,
-            created_at=_structure_datetime(d["created_at"], datetime),
+            created_at=timestamp(d["created_at"]),
             user_id=user_id,
             name=name,
             text=body,
@@ -394,11 +411,11 @@ def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any])
             recipient_id=recipient_id,
             conversation_id=conversation_id,
             pinned_by=pinned_by,
-            pinned_at=None if pinned_at is None else _structure_datetime(pinned_at, datetime),
+            pinned_at=None if pinned_at is None else timestamp(pinned_at),
             platform=platform,
             reactions=tuple([reaction(r, Reaction) for r in reactions]) if reactions else (),
-            updated_at=None if updated_at is None else _structure_datetime(updated_at, datetime),
-            deleted_at=None if deleted_at is None else _structure_datetime(deleted_at, datetime),
+            updated_at=None if updated_at is None else timestamp(updated_at),
+            deleted_at=None if deleted_at is None else timestamp(deleted_at),
             event=event,
         )
 
