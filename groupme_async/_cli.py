@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=5,
         help="attempts per request before giving up on it (default: %(default)s)",
     )
-    from .testing._serve import add_serve_arguments
+    from ._serve_options import add_serve_arguments
 
     add_serve_arguments(
         sub.add_parser(

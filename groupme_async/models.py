@@ -246,7 +246,7 @@ class Reaction(_Model):
     """The emoji's place in its pack."""
 
 
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(kw_only=True, eq=False, slots=False)
 class Message(_Identified):
     """A group message or a direct message (the two share one shape)."""
 

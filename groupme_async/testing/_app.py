@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 
 import anyio
 
+from .._serve_options import ALL_FAULTS
 from ._asgi import IN_PROCESS_KEY, Receive, Scope, Send, abort, lifespan, read_body
 from ._data import ConversationKind, derive
 from ._endpoints import TABLE
@@ -38,16 +39,6 @@ if TYPE_CHECKING:
 #: The access token of the seeded "me" user (the same for every seed).
 SANDBOX_TOKEN = "sandbox0groupme0async0fake0token0000000"  # noqa: S105 - a public test token
 
-#: Every fault the fake can inject.
-ALL_FAULTS: tuple[str, ...] = (
-    "500",
-    "503",
-    "502html",
-    "drop",
-    "slow",
-    "truncate",
-    "lost_after_commit",
-)
 
 #: The origin ``client()`` points at; any host works, this one says "not real".
 FAKE_BASE_URL = "http://fake.groupme.test"
