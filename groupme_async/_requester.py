@@ -497,7 +497,9 @@ class Requester:
         except httpx.TransportError as exc:
             outcome = APIConnectionError(f"{label}: {exc.__class__.__name__}")
         else:
-            logger.debug("%s %s -> %d", method, response.request.url.path, response.status_code)
+            if logger.isEnabledFor(logging.DEBUG):
+                # Guarded: the URL's path is decoded anew each time it is read.
+                logger.debug("%s %s -> %d", method, response.request.url.path, response.status_code)
             if handed_out:
                 outcome = _Opened(response, deadline_at)
             else:

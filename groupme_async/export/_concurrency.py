@@ -48,14 +48,15 @@ from contextlib import asynccontextmanager
 
 import anyio
 
-from .._constants import RATE_LIMIT_STATUSES
-from .._requester import RateLimiter
+from .. import RateLimiter
 
 Clock = Callable[[], float]
 #: Slots are ordered by this: smaller first (the export uses
 #: ``(-estimated_messages, discovery_index)``).
 Priority = tuple[float, int]
 
+#: GroupMe's "too fast" answers (420 Enhance Your Calm, and the standard 429).
+_REFUSALS = frozenset({420, 429})
 #: Seconds of answers behind ``requests_per_second``.
 _RATE_WINDOW = 2.0
 #: How fast the latency baseline follows the rounds (a permanently slower
@@ -157,7 +158,7 @@ class AdaptiveConcurrency:
         now = self._clock()
         self.answers += 1
         self._answers.append(now)
-        if status in RATE_LIMIT_STATUSES:
+        if status in _REFUSALS:
             self.refused += 1
             self._cut(self._backoff, now)
             return
@@ -256,6 +257,17 @@ class AdaptiveConcurrency:
             return False
         return priority in sorted(self._running)[-excess:]
 
+    async def yield_if_over(self, priority: Priority) -> bool:
+        """For the walk holding ``priority``'s slot, at a page boundary: if
+        the limit fell below the walks running and it is one of the least
+        important, give the slot up and wait for it again.  True if it
+        waited.  (:meth:`Slot.yield_if_over` is the same for its walk.)"""
+        if not self._over_limit(priority):
+            return False
+        self._release(priority)
+        await self._acquire(priority)
+        return True
+
 
 class Slot:
     """A walk's hold on the controller; given by :meth:`AdaptiveConcurrency.slot`."""
@@ -270,12 +282,7 @@ class Slot:
         """At a page boundary: if the limit fell below the walks running and
         this is one of the least important, give the slot up and wait for
         it again.  True if it waited."""
-        ctl = self._controller
-        if not ctl._over_limit(self._priority):
-            return False
-        ctl._release(self._priority)
-        await ctl._acquire(self._priority)
-        return True
+        return await self._controller.yield_if_over(self._priority)
 
     def lane(self, pace: RateLimiter | None) -> Lane:
         """A rate limiter for this walk's requests: paced by ``pace`` (the
