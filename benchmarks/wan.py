@@ -33,9 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from ._common import groupy_walk, median
+from ._common import groupy_walk, list_group_ids, median
 from ._server import ROOT, FakeServer
 
 CONVERSATIONS = 20
@@ -109,14 +107,7 @@ def _one_latency(latency_ms: int, *, quick: bool, seed: int) -> dict[str, Any]:
         jitter_ms=latency_ms * JITTER,
     ) as server:
         origin, token = server.origin, server.token
-        groups = httpx.get(
-            f"{origin}/v3/groups",
-            params={"per_page": 100, "omit": "memberships"},
-            headers={"X-Access-Token": token},
-        ).json()["response"]
-        group_ids = [g["id"] for g in groups]
-        if len(group_ids) != CONVERSATIONS:
-            raise RuntimeError(f"the fake lists {len(group_ids)} groups")
+        group_ids = list_group_ids(origin, token, CONVERSATIONS)
         _export(origin, token)  # warm-up: the server's message cache, the OS's file cache
         for i in range(repeats):
             if i % 2 == 0:

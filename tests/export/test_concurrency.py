@@ -4,6 +4,9 @@ stays within its bounds, and never parks the largest walk."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import anyio
 import anyio.lowlevel
 import pytest
@@ -21,20 +24,22 @@ def controller(clock: VirtualClock, **kwargs: int | float) -> AdaptiveConcurrenc
     return AdaptiveConcurrency(clock=clock, **kwargs)  # type: ignore[arg-type]
 
 
-class Walks:
-    """``n`` walks that each hold a slot until told to stop."""
+@asynccontextmanager
+async def walking(ctl: AdaptiveConcurrency, n: int) -> AsyncIterator[None]:
+    """``n`` walks that each take a slot (or wait for one) and keep it for
+    the block."""
+    done = anyio.Event()
 
-    def __init__(self, ctl: AdaptiveConcurrency, n: int) -> None:
-        self.ctl = ctl
-        self.n = n
-        self.holding: set[int] = set()
-        self.done = anyio.Event()
+    async def one(index: int) -> None:
+        async with ctl.slot((0.0, index)):
+            await done.wait()
 
-    async def one(self, index: int) -> None:
-        async with self.ctl.slot((0.0, index)):
-            self.holding.add(index)
-            await self.done.wait()
-            self.holding.discard(index)
+    async with anyio.create_task_group() as tg:
+        for i in range(n):
+            tg.start_soon(one, i)
+        await settle()
+        yield
+        done.set()
 
 
 def answer_round(
@@ -55,17 +60,12 @@ async def settle() -> None:
 async def test_slow_start_doubles_each_round_trip_while_walks_wait() -> None:
     clock = VirtualClock()
     ctl = controller(clock, initial=4, maximum=64)
-    walks = Walks(ctl, 50)
-    async with anyio.create_task_group() as tg:
-        for i in range(50):
-            tg.start_soon(walks.one, i)
-        await settle()
+    async with walking(ctl, 50):
         seen = [ctl.running]
         for _ in range(3):
             answer_round(ctl, clock, RTT)
             await settle()
             seen.append(ctl.running)
-        walks.done.set()
     assert seen == [4, 8, 16, 32]
     assert ctl.peak == 32
 
@@ -73,25 +73,16 @@ async def test_slow_start_doubles_each_round_trip_while_walks_wait() -> None:
 async def test_no_growth_without_a_walk_waiting() -> None:
     clock = VirtualClock()
     ctl = controller(clock, initial=4, maximum=64)
-    walks = Walks(ctl, 3)
-    async with anyio.create_task_group() as tg:
-        for i in range(3):
-            tg.start_soon(walks.one, i)
-        await settle()
+    async with walking(ctl, 3):
         for _ in range(10):
             answer_round(ctl, clock, RTT)
-        walks.done.set()
     assert ctl.limit == 4
 
 
 async def test_a_420_halves_once_per_burst_then_grows_by_one_a_round() -> None:
     clock = VirtualClock()
     ctl = controller(clock, initial=16, maximum=64)
-    walks = Walks(ctl, 40)
-    async with anyio.create_task_group() as tg:
-        for i in range(40):
-            tg.start_soon(walks.one, i)
-        await settle()
+    async with walking(ctl, 40):
         answer_round(ctl, clock, RTT)  # a baseline, and slow start to 32
         assert ctl.limit == 32
         clock.now += RTT
@@ -108,7 +99,6 @@ async def test_a_420_halves_once_per_burst_then_grows_by_one_a_round() -> None:
             answer_round(ctl, clock, RTT)
             await settle()
             limits.append(ctl.limit)
-        walks.done.set()
     # Congestion avoidance: one more walk per round trip, not double.
     assert limits == [9, 10, 11, 12]
     assert ctl.refused == 6
@@ -117,16 +107,11 @@ async def test_a_420_halves_once_per_burst_then_grows_by_one_a_round() -> None:
 async def test_latency_rising_cuts_multiplicatively() -> None:
     clock = VirtualClock()
     ctl = controller(clock, initial=20, maximum=64)
-    walks = Walks(ctl, 40)
-    async with anyio.create_task_group() as tg:
-        for i in range(40):
-            tg.start_soon(walks.one, i)
-        await settle()
+    async with walking(ctl, 40):
         answer_round(ctl, clock, RTT)
         grown = ctl.limit
         await settle()
         answer_round(ctl, clock, 3 * RTT)  # answers three times slower
-        walks.done.set()
     assert ctl.limit == int(grown * 0.8)
     assert ctl.cuts == 1
 
@@ -134,15 +119,10 @@ async def test_latency_rising_cuts_multiplicatively() -> None:
 async def test_jitter_within_tolerance_is_not_a_rise() -> None:
     clock = VirtualClock()
     ctl = controller(clock, initial=4, maximum=8)
-    walks = Walks(ctl, 30)
-    async with anyio.create_task_group() as tg:
-        for i in range(30):
-            tg.start_soon(walks.one, i)
-        await settle()
+    async with walking(ctl, 30):
         for rtt in [0.1, 0.14, 0.07, 0.16, 0.08, 0.15, 0.1, 0.17]:
             answer_round(ctl, clock, rtt)
             await settle()
-        walks.done.set()
     assert ctl.cuts == 0
     assert ctl.limit == 8
 
@@ -173,18 +153,13 @@ def test_the_limit_stays_within_its_bounds(
     ctl = AdaptiveConcurrency(initial=minimum, minimum=minimum, maximum=maximum, clock=clock)
 
     async def go() -> None:
-        walks = Walks(ctl, maximum + 3)
-        async with anyio.create_task_group() as tg:
-            for i in range(maximum + 3):
-                tg.start_soon(walks.one, i)
-            await settle()
+        async with walking(ctl, maximum + 3):
             for status, rtt in answers:
                 clock.now += rtt / 4
                 ctl.observe(status, rtt)
                 assert minimum <= ctl.limit <= maximum
                 await anyio.lowlevel.checkpoint()
                 assert ctl.running <= max(ctl.limit, ctl.running)
-            walks.done.set()
 
     anyio.run(go)
     assert minimum <= ctl.peak <= maximum
