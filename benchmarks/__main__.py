@@ -25,6 +25,8 @@ MEASUREMENTS = (
     "client_cpu",
     "loopback",
     "export",
+    "wan",
+    "decode",
     "memory",
     "rate_limited",
     "import_time",
@@ -34,12 +36,14 @@ MODULES = {
     "client_cpu": "benchmarks.client_cpu",
     "loopback": "benchmarks.loopback",
     "export": "benchmarks.export_many",
+    "wan": "benchmarks.wan",
+    "decode": "benchmarks.decode",
     "memory": "benchmarks.memory",
     "rate_limited": "benchmarks.rate_limited",
     "import_time": "benchmarks.import_time",
     "push": "benchmarks.push",
 }
-NEEDS_GROUPY = {"loopback", "export"}
+NEEDS_GROUPY = {"loopback", "export", "wan"}
 GROUPY_PIN = "GroupyAPI==0.10.3"
 
 

@@ -46,6 +46,19 @@ def groupy_walk(origin: str, token: str, group_id: str, *, page: int = 100) -> i
     return n
 
 
+def list_group_ids(origin: str, token: str, expected: int) -> list[str]:
+    """The served fake's group ids (one page of up to 100), checked to be ``expected``."""
+    groups = httpx.get(
+        f"{origin}/v3/groups",
+        params={"per_page": 100, "omit": "memberships"},
+        headers={"X-Access-Token": token},
+    ).json()["response"]
+    group_ids = [str(g["id"]) for g in groups]
+    if len(group_ids) != expected:
+        raise RuntimeError(f"the fake lists {len(group_ids)} groups, expected {expected}")
+    return group_ids
+
+
 async def raw_walk(client: httpx.AsyncClient, url: str, token: str) -> int:
     """The same before_id paging with nothing but httpx and json."""
     n = 0

@@ -42,7 +42,8 @@ class FakeServer:
     ``groups`` group conversations of exactly ``messages`` messages each and
     ``dm_chats`` DM chats of the same size, deterministic from ``seed``;
     ``rate_limit`` requests per second per token with a bucket of ``burst``
-    (None: unlimited).  ``cache`` keeps every generated message in the
+    (None: unlimited).  ``latency_ms`` ± ``jitter_ms`` delays every answer
+    as a wide-area network would.  ``cache`` keeps every generated message in the
     server, so clients compared side by side are not timing the fake's
     message generator (GroupMe serves stored messages).
     """
@@ -57,8 +58,12 @@ class FakeServer:
         rate_limit: float | None = None,
         burst: int | None = None,
         cache: bool = False,
+        latency_ms: float = 0.0,
+        jitter_ms: float = 0.0,
     ) -> None:
         self.seed = seed
+        self.latency_ms = latency_ms
+        self.jitter_ms = jitter_ms
         self.cache = cache
         self.groups = groups
         self.dm_chats = dm_chats
@@ -103,6 +108,8 @@ class FakeServer:
             cmd += ["--burst", str(self.burst)]
         if self.cache:
             cmd += ["--cache-messages", str(self.messages)]
+        if self.latency_ms or self.jitter_ms:
+            cmd += ["--latency", str(self.latency_ms), "--jitter", str(self.jitter_ms)]
         return cmd
 
     def _pump(self) -> None:

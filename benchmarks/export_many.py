@@ -2,7 +2,7 @@
 
 groupme_async runs its bulk export as a user would,
 ``export(gm, out, format="jsonl")`` into a fresh folder under
-``benchmarks/.work`` (discovery, ``concurrency=4``, the
+``benchmarks/.work`` (discovery, the adaptive concurrency, the
 adaptive limiter, every page written to JSONL with its checkpoint).  GroupyAPI
 has no export: it reads the twenty groups one after another with
 ``list(limit=100).autopage()`` and keeps nothing (less work than the export,
@@ -20,12 +20,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from groupme_async import AsyncGroupMe
 from groupme_async.export import export
 
-from ._common import groupy_walk, median
+from ._common import groupy_walk, list_group_ids, median
 from ._server import FakeServer
 
 CONVERSATIONS = 20
@@ -50,14 +48,7 @@ def run(*, quick: bool, seed: int) -> dict[str, Any]:
     requests_made: list[int] = []
     with FakeServer(seed=seed, groups=CONVERSATIONS, messages=messages, cache=True) as server:
         origin, token = server.origin, server.token
-        groups = httpx.get(
-            f"{origin}/v3/groups",
-            params={"per_page": 100, "omit": "memberships"},
-            headers={"X-Access-Token": token},
-        ).json()["response"]
-        group_ids = [g["id"] for g in groups]
-        if len(group_ids) != CONVERSATIONS:
-            raise RuntimeError(f"the fake lists {len(group_ids)} groups")
+        group_ids = list_group_ids(origin, token, CONVERSATIONS)
 
         def run_ours() -> float:
             WORK.mkdir(exist_ok=True)

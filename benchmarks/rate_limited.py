@@ -2,7 +2,7 @@
 
 FakeGroupMe refuses past a token bucket of ``RATE`` requests per second per
 token (bucket ``BURST``) with 420 Enhance Your Calm.  The export runs with its
-defaults (``concurrency=4``, the :class:`AdaptiveRateLimiter`) over more
+defaults (the adaptive concurrency, the :class:`AdaptiveRateLimiter`) over more
 history than it can finish, and is stopped (its ``stop`` event) after
 ``seconds``.  ``rate_limited_efficiency`` is the rate of requests the server
 admitted (every request the export sent minus the 420s, discovery included,

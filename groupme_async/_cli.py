@@ -92,10 +92,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="only these group ids, DM user ids or chat ids (a+b)",
     )
     ex.add_argument(
+        "--max-concurrency",
+        type=int,
+        default=32,
+        metavar="N",
+        help="at most this many conversations fetched at once; how many is learned from "
+        "GroupMe's answers, fewer when it refuses or slows down (default: %(default)s)",
+    )
+    ex.add_argument(
         "--concurrency",
         type=int,
-        default=4,
-        help="conversations fetched at once (default: %(default)s)",
+        default=None,
+        metavar="N",
+        help="fetch exactly N conversations at once, never adapting (prefer --max-concurrency)",
     )
     ex.add_argument(
         "--max-attempts",
@@ -138,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="show times in this IANA time zone, e.g. Europe/Paris (default: this machine's)",
     )
-    from .testing._serve import add_serve_arguments
+    from ._serve_options import add_serve_arguments
 
     add_serve_arguments(
         sub.add_parser(
@@ -282,6 +291,7 @@ async def _run_export(args: argparse.Namespace, token: str | None, console: Cons
                         dms=dms,
                         groups=groups,
                         only=args.only,
+                        max_concurrency=args.max_concurrency,
                         concurrency=args.concurrency,
                         progress=progress,
                         stop=stop,
@@ -340,8 +350,10 @@ def _export(args: argparse.Namespace) -> int:
             "--token is not accepted (the command line is visible to other users and kept "
             f"in shell history): {TOKEN_SOURCES}"
         )
-    if args.concurrency < 1:
+    if args.concurrency is not None and args.concurrency < 1:
         return _fail("--concurrency must be at least 1")
+    if args.max_concurrency < 1:
+        return _fail("--max-concurrency must be at least 1")
     if args.max_attempts < 1:
         return _fail("--max-attempts must be at least 1")
     try:

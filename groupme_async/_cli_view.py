@@ -47,8 +47,23 @@ class _RateColumn(TextColumn):
         return Text(f"{fetched / elapsed:,.0f} msg/s", style="cyan")
 
 
+class _PaceColumn(TextColumn):
+    """On the overall bar: conversations fetched at once, and requests per second."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def render(self, task: Task) -> Text:
+        concurrency = task.fields.get("concurrency")
+        if concurrency is None:
+            return Text("")
+        rate = float(task.fields.get("requests_per_second", 0.0))
+        return Text(f"x{concurrency} {rate:,.0f} req/s", style="magenta")
+
+
 class RichProgress:
-    """Draws an overall bar and one bar per active conversation."""
+    """Draws an overall bar and one bar per active conversation; the overall
+    bar also shows the current concurrency and request rate."""
 
     def __init__(self, console: Console) -> None:
         self.progress = Progress(
@@ -56,6 +71,7 @@ class RichProgress:
             BarColumn(),
             MofNCompleteColumn(),
             _RateColumn(),
+            _PaceColumn(),
             TimeElapsedColumn(),
             console=console,
             transient=False,
@@ -98,6 +114,12 @@ class RichProgress:
         self._add(self._tasks[conversation.key], messages)
         if self._overall is not None:
             self._add(self._overall, messages)
+
+    def pace(self, concurrency: int, requests_per_second: float) -> None:
+        if self._overall is not None:
+            self.progress.update(
+                self._overall, concurrency=concurrency, requests_per_second=requests_per_second
+            )
 
     def finished(self, result: ConversationResult) -> None:
         task = self._tasks.pop(result.conversation.key, None)
@@ -142,7 +164,8 @@ def summary_line(summary: ExportSummary) -> str:
         fetched = f"up to date, {fetched}"
     return (
         f"{fetched}, {summary.requests:,} requests "
-        f"({summary.rate_limited:,} rate-limited) in {summary.seconds:.1f}s"
+        f"({summary.rate_limited:,} rate-limited, up to {summary.peak_concurrency} at once) "
+        f"in {summary.seconds:.1f}s"
     )
 
 

@@ -160,6 +160,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(is_sequence, null_tolerant_sequence)
     conv.register_unstructure_hook(datetime, _unstructure_datetime)
 
+    attachment_hooks: dict[type[Any], Callable[[Any, Any], Any]] = {}
+
     def structure_attachment(value: Any, _: Any) -> Any:
         if not isinstance(value, dict):
             raise TypeError(f"expected an attachment object, got {type(value).__name__}")
@@ -167,8 +169,12 @@ def _make_converter() -> cattrs.Converter:
         cls = ATTACHMENT_TYPES.get(kind) if isinstance(kind, str) else None
         if cls is None:
             return UnknownAttachment(type=str(kind), data=dict(value))
+        # Each type's hook is looked up once, not dispatched per attachment.
+        hook = attachment_hooks.get(cls)
+        if hook is None:
+            hook = attachment_hooks[cls] = conv.get_structure_hook(cls)
         try:
-            return conv.structure(value, cls)
+            return hook(value, cls)
         except (TypeError, ValueError, KeyError, cattrs.BaseValidationError):
             # A known type in a shape we do not understand is kept, not fatal.
             return UnknownAttachment(type=str(kind), data=dict(value))
@@ -292,6 +298,37 @@ def _file_info_hook(generated: Callable[[Any, Any], FileInfo]) -> Callable[[Any,
     return structure_file_info
 
 
+#: Stands in for a required field a message lacks.
+_REQUIRED: Any = object()
+
+
+def _message_builder() -> Callable[..., Message]:
+    """``Message`` built from its field values in order, positionally.
+
+    attrs' own ``__init__`` takes the 22 fields as keywords, and matching
+    keywords costs a third of building a message; this makes exactly the
+    same object (the same stores, in the same order, into the instance
+    dict, so it shares its keys like any other) from positional values.  It
+    applies only while Message has no validators, converters or post-init,
+    which attrs would run: otherwise it calls ``Message(**fields)``.
+    """
+    fields = attrs.fields(Message)
+    names = [f.name for f in fields]
+    plain = not hasattr(Message, "__attrs_post_init__") and all(
+        f.validator is None and f.converter is None and f.on_setattr is None and f.init
+        for f in fields
+    )
+    if not plain:
+        return lambda *values: Message(**dict(zip(names, values, strict=True)))
+    stores = "".join(f"    d[{name!r}] = {name}\n" for name in names)
+    head = f"def build({', '.join(names)}):\n    o = new(Message)\n    d = o.__dict__\n"
+    source = f"{head}{stores}    return o\n"
+    namespace: dict[str, Any] = {"new": object.__new__, "Message": Message}
+    exec(compile(source, "<groupme_async message builder>", "exec"), namespace)  # noqa: S102
+    built: Callable[..., Message] = namespace["build"]
+    return built
+
+
 def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any]) -> Any:
     """The structure hook for :class:`Message`, written out by hand.
 
@@ -303,104 +340,127 @@ def _message_hook(conv: cattrs.Converter, attachment: Callable[[Any, Any], Any])
     generated hook's results on every recorded message.
     """
     reaction = conv.get_structure_hook(Reaction)
+    fromtimestamp = datetime.fromtimestamp
 
     def ids(values: Any) -> tuple[str, ...]:
         if values.__class__ is not list:
-            if values is None:
+            if values is None or values is empty:
                 return ()
             raise TypeError("expected a list of ids")
-        return tuple(v if v.__class__ is str else _structure_str(v, str) for v in values)
+        if not values:
+            return ()
+        return tuple([v if v.__class__ is str else _structure_str(v, str) for v in values])
+
+    def timestamp(value: Any) -> datetime:
+        if value.__class__ is int:
+            try:
+                return fromtimestamp(value, UTC)
+            except (OverflowError, OSError):
+                pass  # the general hook says why
+        return _structure_datetime(value, datetime)
+
+    fields = tuple(f.name for f in attrs.fields(Message))
+    # Every field in the model's order, at its default (the two required
+    # ones at a marker): merged under a message in one step, a missing key
+    # costs nothing and the result is in field order for ``build``.
+    defaults = {
+        f.name: _REQUIRED if f.default is attrs.NOTHING else f.default
+        for f in attrs.fields(Message)
+    }
+    size = len(fields)
+    build = _message_builder()
+    string = _structure_str
+    empty = defaults["attachments"]  # the model's (), what a missing list merges in
 
     def structure_message(d: Any, _: Any) -> Message:
         if d.__class__ is not dict:
             raise TypeError(f"expected a message object, got {type(d).__name__}")
-        get = d.get
-        attachments = get("attachments")
-        reactions = get("reactions")
-        if (attachments is not None and attachments.__class__ is not list) or (
-            reactions is not None and reactions.__class__ is not list
-        ):
-            raise TypeError("attachments and reactions must be lists")
-        event = get("event")
-        if event is not None and event.__class__ is not dict:
+        m = {**defaults, **d}
+        if len(m) != size:
+            # Keys the model does not have (or a required one missing, which
+            # the reads below report).
+            m = {name: m[name] for name in fields if name in m}
+        # The optional strings, inlined: a loop or a call per field costs
+        # more than the check itself.
+        v = m["user_id"]
+        if not (v is None or v.__class__ is str):
+            m["user_id"] = string(v, str)
+        v = m["name"]
+        if not (v is None or v.__class__ is str):
+            m["name"] = string(v, str)
+        v = m["text"]
+        if not (v is None or v.__class__ is str):
+            m["text"] = string(v, str)
+        v = m["source_guid"]
+        if not (v is None or v.__class__ is str):
+            m["source_guid"] = string(v, str)
+        v = m["avatar_url"]
+        if not (v is None or v.__class__ is str):
+            m["avatar_url"] = string(v, str)
+        v = m["sender_id"]
+        if not (v is None or v.__class__ is str):
+            m["sender_id"] = string(v, str)
+        v = m["sender_type"]
+        if not (v is None or v.__class__ is str):
+            m["sender_type"] = string(v, str)
+        v = m["group_id"]
+        if not (v is None or v.__class__ is str):
+            m["group_id"] = string(v, str)
+        v = m["recipient_id"]
+        if not (v is None or v.__class__ is str):
+            m["recipient_id"] = string(v, str)
+        v = m["conversation_id"]
+        if not (v is None or v.__class__ is str):
+            m["conversation_id"] = string(v, str)
+        v = m["pinned_by"]
+        if not (v is None or v.__class__ is str):
+            m["pinned_by"] = string(v, str)
+        v = m["platform"]
+        if not (v is None or v.__class__ is str):
+            m["platform"] = string(v, str)
+        v = m["id"]
+        if v is _REQUIRED or m["created_at"] is _REQUIRED:
+            raise KeyError("id" if v is _REQUIRED else "created_at")
+        if v.__class__ is not str:
+            v = m["id"] = string(v, str)
+        if not (v.isascii() and v.isdigit()):
+            raise ValueError(f"message id is not an id ({len(v)} characters)")
+        m["created_at"] = timestamp(m["created_at"])
+        v = m["attachments"]
+        if v:
+            if v.__class__ is not list:
+                raise TypeError("attachments must be a list")
+            m["attachments"] = tuple([attachment(a, Attachment) for a in v])
+        elif v is not empty:
+            if not (v is None or v.__class__ is list):
+                raise TypeError("attachments must be a list")
+            m["attachments"] = ()
+        v = m["reactions"]
+        if v:
+            if v.__class__ is not list:
+                raise TypeError("reactions must be a list")
+            m["reactions"] = tuple([reaction(r, Reaction) for r in v])
+        elif v is not empty:
+            if not (v is None or v.__class__ is list):
+                raise TypeError("reactions must be a list")
+            m["reactions"] = ()
+        m["favorited_by"] = ids(m["favorited_by"])
+        v = m["system"]
+        if v.__class__ is not bool:
+            m["system"] = False if v is None else _structure_bool(v, bool)
+        v = m["pinned_at"]
+        if v is not None:
+            m["pinned_at"] = timestamp(v)
+        v = m["updated_at"]
+        if v is not None:
+            m["updated_at"] = timestamp(v)
+        v = m["deleted_at"]
+        if v is not None:
+            m["deleted_at"] = timestamp(v)
+        v = m["event"]
+        if not (v is None or v.__class__ is dict):
             raise TypeError("event must be an object")
-        system = get("system", False)
-        if system is None:
-            system = False
-        elif system.__class__ is not bool:
-            system = _structure_bool(system, bool)
-        # The optional strings, inlined: a call per field costs more than
-        # the check itself.
-        user_id = get("user_id")
-        if not (user_id is None or user_id.__class__ is str):
-            user_id = _structure_str(user_id, str)
-        name = get("name")
-        if not (name is None or name.__class__ is str):
-            name = _structure_str(name, str)
-        body = get("text")
-        if not (body is None or body.__class__ is str):
-            body = _structure_str(body, str)
-        source_guid = get("source_guid")
-        if not (source_guid is None or source_guid.__class__ is str):
-            source_guid = _structure_str(source_guid, str)
-        avatar_url = get("avatar_url")
-        if not (avatar_url is None or avatar_url.__class__ is str):
-            avatar_url = _structure_str(avatar_url, str)
-        sender_id = get("sender_id")
-        if not (sender_id is None or sender_id.__class__ is str):
-            sender_id = _structure_str(sender_id, str)
-        sender_type = get("sender_type")
-        if not (sender_type is None or sender_type.__class__ is str):
-            sender_type = _structure_str(sender_type, str)
-        group_id = get("group_id")
-        if not (group_id is None or group_id.__class__ is str):
-            group_id = _structure_str(group_id, str)
-        recipient_id = get("recipient_id")
-        if not (recipient_id is None or recipient_id.__class__ is str):
-            recipient_id = _structure_str(recipient_id, str)
-        conversation_id = get("conversation_id")
-        if not (conversation_id is None or conversation_id.__class__ is str):
-            conversation_id = _structure_str(conversation_id, str)
-        pinned_by = get("pinned_by")
-        if not (pinned_by is None or pinned_by.__class__ is str):
-            pinned_by = _structure_str(pinned_by, str)
-        platform = get("platform")
-        if not (platform is None or platform.__class__ is str):
-            platform = _structure_str(platform, str)
-        pinned_at = get("pinned_at")
-        updated_at = get("updated_at")
-        deleted_at = get("deleted_at")
-        message_id = d["id"]
-        if message_id.__class__ is not str:
-            message_id = _structure_str(message_id, str)
-        if not (message_id.isascii() and message_id.isdigit()):
-            raise ValueError(f"message id is not an id ({len(message_id)} characters)")
-        return Message(
-            id=message_id,
-            created_at=_structure_datetime(d["created_at"], datetime),
-            user_id=user_id,
-            name=name,
-            text=body,
-            attachments=tuple([attachment(a, Attachment) for a in attachments])
-            if attachments
-            else (),
-            favorited_by=ids(get("favorited_by")),
-            source_guid=source_guid,
-            avatar_url=avatar_url,
-            sender_id=sender_id,
-            sender_type=sender_type,
-            system=system,
-            group_id=group_id,
-            recipient_id=recipient_id,
-            conversation_id=conversation_id,
-            pinned_by=pinned_by,
-            pinned_at=None if pinned_at is None else _structure_datetime(pinned_at, datetime),
-            platform=platform,
-            reactions=tuple([reaction(r, Reaction) for r in reactions]) if reactions else (),
-            updated_at=None if updated_at is None else _structure_datetime(updated_at, datetime),
-            deleted_at=None if deleted_at is None else _structure_datetime(deleted_at, datetime),
-            event=event,
-        )
+        return build(*m.values())
 
     return structure_message
 

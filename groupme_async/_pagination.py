@@ -165,16 +165,26 @@ def _in_walk_order(page: list[RawMessage], descending: bool, endpoint: str) -> l
     """Sort ``page`` in place into walk order (usually it already is) and
     return its ids as numbers; a duplicate id within the page is dropped."""
     try:
-        # The common case inline (an ASCII digit string); anything else is
-        # checked the slow way and must still be a whole, unsigned number.
-        keys = [
-            int(v)
-            if (v := m.get("id")).__class__ is str and v.isascii() and v.isdigit()
-            else _slow_key(m)
-            for m in page
-        ]
-    except (AttributeError, ValueError):
-        raise ResponseDecodeError(endpoint, "not a list of messages with numeric ids") from None
+        # The common case checked a page at a time, in C: every id a string
+        # of ASCII digits, all of one (non-zero) length.
+        ids = [m["id"] for m in page]
+        joined = "".join(ids)
+    except (TypeError, KeyError):
+        joined = ""
+    if joined.isascii() and joined.isdigit() and len(set(map(len, ids))) == 1:
+        keys = list(map(int, ids))
+    else:
+        try:
+            # Anything else is checked one by one and must still be a
+            # whole, unsigned number.
+            keys = [
+                int(v)
+                if (v := m.get("id")).__class__ is str and v.isascii() and v.isdigit()
+                else _slow_key(m)
+                for m in page
+            ]
+        except (AttributeError, ValueError):
+            raise ResponseDecodeError(endpoint, "not a list of messages with numeric ids") from None
     ordered = sorted(keys, reverse=descending)
     if keys == ordered and len(set(keys)) == len(keys):
         return keys

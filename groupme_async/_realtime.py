@@ -17,6 +17,7 @@ push, by gap fill or by both; gap fill asks REST for everything above it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import math
@@ -82,15 +83,21 @@ class _Failure:
     error: BaseException
 
 
-try:  # the ``realtime`` extra
-    import httpx_ws
-except ImportError:  # pragma: no cover - exercised only without the extra
-    httpx_ws = None  # type: ignore[assignment]
+@functools.cache
+def _httpx_ws() -> Any:
+    """httpx_ws (the ``realtime`` extra), or None; imported on first use, not
+    with the package: it costs a tenth of a second that every other use of
+    the client (an export, a script) would pay for nothing."""
+    try:
+        import httpx_ws
+    except ImportError:  # pragma: no cover - exercised only without the extra
+        return None
+    return httpx_ws
 
 
 def websocket_supported() -> bool:
     """Whether the websocket transport is installed (``pip install groupme_async[realtime]``)."""
-    return httpx_ws is not None
+    return _httpx_ws() is not None
 
 
 class _LongPolling:
@@ -324,6 +331,7 @@ class RealtimeStream(AsyncClosing):
         use_websocket = self._transport == "websocket" or (
             self._transport == "auto" and websocket_supported() and not self._websocket_failed
         )
+        httpx_ws = _httpx_ws()
         if not use_websocket or httpx_ws is None:
             await self._converse(_LongPolling(self._r, self._poll_timeout))
             return
@@ -384,7 +392,8 @@ class RealtimeStream(AsyncClosing):
         except GroupMeError as exc:
             raise _Reconnect(self._live, exc) from None
         except Exception as exc:
-            if httpx_ws is not None and isinstance(exc, httpx_ws.HTTPXWSException):
+            ws = _httpx_ws()
+            if ws is not None and isinstance(exc, ws.HTTPXWSException):
                 error = APIConnectionError(f"push websocket: {_describe(exc)}")
                 raise _Reconnect(self._live, error) from None
             raise

@@ -251,7 +251,11 @@ class Reaction(_Model):
     """The emoji's place in its pack."""
 
 
-@attrs.frozen(kw_only=True, eq=False)
+# Not slotted, unlike the other models: a frozen slotted class sets each of
+# these 22 fields through object.__setattr__, a frozen dict-backed one by a
+# plain dict store, and messages are built by the million (benchmarks/decode.py
+# measures model_construction_only).  Still frozen: assignment raises.
+@attrs.frozen(kw_only=True, eq=False, slots=False)
 class Message(_Identified):
     """A group message or a direct message (the two share one shape)."""
 

@@ -4,6 +4,7 @@
 (``groupme-async export``) wraps it with progress bars and a summary.
 """
 
+from ._concurrency import AdaptiveConcurrency
 from ._disk import StepHook
 from ._jsonl import JsonlSink
 from ._media import (
@@ -26,6 +27,7 @@ from ._model import (
 from ._reader import ArchivedConversation, ArchiveReader, open_archive
 from ._runner import (
     ConversationResult,
+    ExportPace,
     ExportProgress,
     ExportSummary,
     discover,
@@ -35,6 +37,7 @@ from ._runner import (
 from ._sqlite import SqliteSink
 
 __all__ = [
+    "AdaptiveConcurrency",
     "ArchiveCorruptError",
     "ArchiveError",
     "ArchiveLockedError",
@@ -42,6 +45,7 @@ __all__ = [
     "ArchivedConversation",
     "Conversation",
     "ConversationResult",
+    "ExportPace",
     "ExportProgress",
     "ExportSummary",
     "JsonlSink",

@@ -18,6 +18,7 @@ from .. import (
     AuthenticationError,
     GroupMeError,
 )
+from ._concurrency import AdaptiveConcurrency, Priority, Slot
 from ._disk import StepHook
 from ._jsonl import JsonlSink
 from ._media import MediaChoice, MediaOptions, MediaSummary, as_media_progress, download_media
@@ -28,6 +29,9 @@ Format = Literal["jsonl", "sqlite"]
 Status = Literal["complete", "interrupted", "failed"]
 #: GroupMe's largest message page: the fewest requests per message.
 PAGE_SIZE = 100
+#: Media downloads at once unless ``concurrency`` fixes it: they go to CDN
+#: hosts, whose latency the conversation controller never measured.
+MEDIA_CONCURRENCY = 8
 T = TypeVar("T")
 
 
@@ -56,6 +60,8 @@ class ExportSummary:
     interrupted: bool
     media: MediaSummary | None = None
     """What the media step did (``export(..., media=...)``), else None."""
+    peak_concurrency: int = 0
+    """The most conversations the run allowed at once."""
 
     @property
     def new_messages(self) -> int:
@@ -82,6 +88,19 @@ class ExportProgress(Protocol):
 
     def finished(self, result: ConversationResult) -> None:
         """A conversation is done (complete, interrupted or failed)."""
+
+
+class ExportPace(Protocol):
+    """An :class:`ExportProgress` may also have this method (it is called
+    only if present, so progress objects written before it still work)."""
+
+    def pace(self, concurrency: int, requests_per_second: float) -> None:
+        """How many conversations are walked at once now, and the request
+        rate over the last two seconds (called at most every half second)."""
+
+
+#: Seconds between two ``pace`` reports.
+_PACE_EVERY = 0.5
 
 
 class _NoProgress:
@@ -162,6 +181,31 @@ def _not_found(missing: Sequence[str], left_out: Sequence[Conversation]) -> str:
     return "; ".join(reasons)
 
 
+async def _listed(gm: AsyncGroupMe, *, dms: bool, groups: bool) -> list[Conversation]:
+    """DM chats, then groups; both listings at once, since over a real
+    network each page is a round trip."""
+    if not (dms and groups):
+        return await (_dm_conversations(gm) if dms else _group_conversations(gm))
+    lists: dict[str, list[Conversation]] = {}
+
+    async def listing(kind: str) -> None:
+        lister = _dm_conversations if kind == "direct" else _group_conversations
+        lists[kind] = await lister(gm)
+
+    try:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(listing, "direct")
+            tg.start_soon(listing, "group")
+    except BaseExceptionGroup as group:
+        # Raised as if the listings had run one after the other (a rejected
+        # token is an AuthenticationError, not a group of them).
+        first = group.exceptions[0]
+        while isinstance(first, BaseExceptionGroup):
+            first = first.exceptions[0]
+        raise first from None
+    return lists["direct"] + lists["group"]
+
+
 async def discover(
     gm: AsyncGroupMe,
     *,
@@ -174,11 +218,7 @@ async def discover(
     An id in ``only`` may be a group id, a DM partner's user id or a DM chat
     id (``a+b``); one that matches nothing is a ``ValueError``.
     """
-    found: list[Conversation] = []
-    if dms:
-        found += await _dm_conversations(gm)
-    if groups:
-        found += await _group_conversations(gm)
+    found = await _listed(gm, dms=dms, groups=groups)
     if not only:
         return found
     wanted = list(dict.fromkeys(only))
@@ -205,18 +245,42 @@ class _Tally:
 
 
 class _Run:
-    def __init__(self, gm: AsyncGroupMe, sink: Sink, progress: ExportProgress, stop: anyio.Event):
+    def __init__(
+        self,
+        gm: AsyncGroupMe,
+        sink: Sink,
+        progress: ExportProgress,
+        stop: anyio.Event,
+        controller: AdaptiveConcurrency,
+    ):
+        self.gm = gm
         self.sink = sink
         self.progress = progress
         self.stop = stop
+        self.controller = controller
+        pace = getattr(progress, "pace", None)
+        self._pace: Callable[[int, float], None] | None = pace if callable(pace) else None
+        self._paced_at = -float("inf")
         # Sink calls run in a worker thread so file and SQLite I/O never block
         # the event loop; one lane keeps them ordered, and a thread call that
         # has started always completes, so cancellation cannot split a page
         # from its checkpoint.
         self._lane = anyio.CapacityLimiter(1)
-        self.walks = {"group": gm.group_messages.iter_raw, "direct": gm.direct_messages.iter_raw}
 
-    async def conversation(self, conv: Conversation) -> ConversationResult:
+    def _walks(self, slot: Slot) -> dict[str, Callable[..., AsyncPaginator[RawMessage]]]:
+        # Each walk's requests go through its own lane, which times them for
+        # the controller and is paced by the shared limiter.
+        gm = self.gm.with_options(rate_limiter=slot.lane(self.gm.rate_limiter))
+        return {"group": gm.group_messages.iter_raw, "direct": gm.direct_messages.iter_raw}
+
+    def report_pace(self) -> None:
+        ctl = self.controller
+        now = ctl.clock()
+        if self._pace is not None and now - self._paced_at >= _PACE_EVERY:
+            self._paced_at = now
+            self._pace(ctl.limit, ctl.requests_per_second())
+
+    async def conversation(self, conv: Conversation, slot: Slot) -> ConversationResult:
         tally = _Tally()
         status: Status = "complete"
         error: str | None = None
@@ -225,7 +289,7 @@ class _Run:
             point = await self._io(self.sink.resume_point, conv)
             stored = point.stored
             self.progress.started(conv, point.stored)
-            if not await self._archive(conv, point, tally):
+            if not await self._archive(conv, point, tally, slot):
                 status = "interrupted"
         except AuthenticationError:
             raise
@@ -243,19 +307,21 @@ class _Run:
                         status, error = "failed", _describe(exc)
         return await self._result(conv, tally.messages, stored, status, error)
 
-    async def _archive(self, conv: Conversation, point: ResumePoint, tally: _Tally) -> bool:
+    async def _archive(
+        self, conv: Conversation, point: ResumePoint, tally: _Tally, slot: Slot
+    ) -> bool:
         """Walk back through what is missing of the history, then forward to
         the newest message; False if ``stop`` ended it early."""
-        walk = self.walks[conv.kind]
+        walk = self._walks(slot)[conv.kind]
         if point.phase == "backfill":
             history = walk(conv.id, before_id=point.cursor, limit=PAGE_SIZE)
-            if not await self._copy(conv, history, self.sink.add_backfill_page, tally):
+            if not await self._copy(conv, history, self.sink.add_backfill_page, tally, slot):
                 return False
             await self._io(self.sink.finish_backfill, conv)
             point = await self._io(self.sink.resume_point, conv)
         if point.newest_id is not None:
             newer = walk(conv.id, after_id=point.newest_id, limit=PAGE_SIZE)
-            if not await self._copy(conv, newer, self.sink.add_forward_page, tally):
+            if not await self._copy(conv, newer, self.sink.add_forward_page, tally, slot):
                 return False
         return True
 
@@ -265,6 +331,7 @@ class _Run:
         walk: AsyncPaginator[RawMessage],
         write: Callable[[Conversation, list[RawMessage]], None],
         tally: _Tally,
+        slot: Slot,
     ) -> bool:
         """Write every page of a walk; False if ``stop`` ended it early."""
         async with walk:
@@ -272,6 +339,11 @@ class _Run:
                 await self._io(write, conv, page)
                 tally.messages += len(page)
                 self.progress.advanced(conv, len(page))
+                self.report_pace()
+                if self.stop.is_set():
+                    return False
+                # The limit fell: the smallest walks wait here, between pages.
+                await slot.yield_if_over()
                 if self.stop.is_set():
                     return False
         return True
@@ -314,10 +386,12 @@ async def export(
     dms: bool = True,
     groups: bool = True,
     only: Sequence[str] = (),
-    concurrency: int = 4,
+    max_concurrency: int = 32,
+    concurrency: int | None = None,
     progress: ExportProgress | None = None,
     stop: anyio.Event | None = None,
     limiter: AdaptiveRateLimiter | None = None,
+    controller: AdaptiveConcurrency | None = None,
     on_step: StepHook | None = None,
     media: MediaChoice | MediaOptions = False,
 ) -> ExportSummary:
@@ -326,8 +400,12 @@ async def export(
     Every page is written atomically with its checkpoint, so a run that is
     cancelled, interrupted (set ``stop``: the current page is finished first)
     or killed resumes where it stopped, with nothing lost or duplicated.
-    Conversations are fetched ``concurrency`` at a time through one shared
-    :class:`AdaptiveRateLimiter`.
+    Conversations are fetched several at a time, largest first, through
+    one shared :class:`AdaptiveRateLimiter`; how many at a time is learned
+    from the answers (:class:`AdaptiveConcurrency`: more while they come
+    back quickly and unrefused, fewer on a 420/429 or on latency rising),
+    between 1 and ``max_concurrency``.  ``concurrency=N`` fixes it at N
+    instead; ``controller`` replaces the default controller (tuning, tests).
 
     A conversation that fails (the server misbehaves past the retries, the
     disk fills, its file is damaged) is reported with ``status="failed"``
@@ -341,12 +419,15 @@ async def export(
     picture, video (and poster) and file into ``out/media``; ``"avatars"``
     adds the senders' avatars; a :class:`MediaOptions` sets the per-file
     cap and whether hosts outside GroupMe's are fetched.  Downloads share
-    the limiter and ``concurrency``; one that fails is recorded in
+    the limiter, ``concurrency`` (else up to 8) at a time; one that fails is recorded in
     ``ExportSummary.media`` and never fails the export (see
     :func:`download_media`).
     """
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+    for name, value in (("max_concurrency", max_concurrency), ("concurrency", concurrency)):
+        if value is None and name == "concurrency":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
     if not dms and not groups:
         raise ValueError("nothing to export: both dms and groups are off")
     if format not in ("jsonl", "sqlite"):
@@ -364,6 +445,12 @@ async def export(
     progress = progress or _NoProgress()
     stop = stop or anyio.Event()
     gate = limiter or AdaptiveRateLimiter()
+    if controller is None:
+        controller = (
+            AdaptiveConcurrency(initial=min(4, max_concurrency), maximum=max_concurrency)
+            if concurrency is None
+            else AdaptiveConcurrency.fixed(concurrency)
+        )
     # Paced through a derived client: calls made on ``gm`` itself elsewhere
     # meanwhile are not slowed by the export's limiter.
     paced = gm.with_options(rate_limiter=gate)
@@ -374,26 +461,30 @@ async def export(
         if sink is None:
             sink = await anyio.to_thread.run_sync(partial(open_sink, format, out, on_step=on_step))
         progress.discovered(conversations)
-        run = _Run(paced, sink, progress, stop)
-        slots = anyio.Semaphore(concurrency)
+        run = _Run(paced, sink, progress, stop, controller)
 
         fatal: list[AuthenticationError] = []
 
-        async def one(conv: Conversation) -> None:
-            async with slots:
+        async def one(conv: Conversation, priority: Priority) -> None:
+            async with controller.slot(priority) as slot:
                 if stop.is_set() or fatal:
                     return
                 try:
-                    results.append(await run.conversation(conv))
+                    results.append(await run.conversation(conv, slot))
                 except AuthenticationError as exc:
                     # A revoked token fails every conversation: stop them all
                     # and raise it once, not wrapped in an ExceptionGroup.
                     fatal.append(exc)
                     tg.cancel_scope.cancel()
 
+        # Largest first: the run can end no sooner than its longest chain of
+        # pages, so that chain starts at once (ties keep discovery order).
+        ranked = sorted(
+            enumerate(conversations), key=lambda item: (-(item[1].estimated_count or 0), item[0])
+        )
         async with anyio.create_task_group() as tg:
-            for conv in conversations:
-                tg.start_soon(one, conv)
+            for index, conv in ranked:
+                tg.start_soon(one, conv, (-float(conv.estimated_count or 0), index))
         if fatal:
             raise fatal[0]
         # Media last, still under the archive's lock: the messages are safe
@@ -404,7 +495,9 @@ async def export(
                 paced,
                 out,
                 options=media_options,
-                concurrency=concurrency,
+                concurrency=min(MEDIA_CONCURRENCY, max_concurrency)
+                if concurrency is None
+                else concurrency,
                 stop=stop,
                 progress=as_media_progress(progress),
                 on_step=on_step,
@@ -421,4 +514,5 @@ async def export(
         seconds=time.monotonic() - started,
         interrupted=stop.is_set(),
         media=media_summary,
+        peak_concurrency=controller.peak,
     )

@@ -11,9 +11,9 @@ process through :meth:`FakeGroupMe.transport`, or on a socket with
 :func:`implemented_endpoints` lists what it serves.
 """
 
+from .._serve_options import ALL_FAULTS
 from ..models import ConversationKind
 from ._app import (
-    ALL_FAULTS,
     FAKE_BASE_URL,
     SANDBOX_TOKEN,
     FakeConversation,

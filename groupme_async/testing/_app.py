@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import anyio
 
+from .._serve_options import ALL_FAULTS
 from ..models import ConversationKind
 from ._asgi import IN_PROCESS_KEY, Receive, Scope, Send, abort, lifespan, read_body
 from ._callbacks import AsgiApp, CallbackDelivery, CallbackDispatcher
@@ -41,16 +42,6 @@ if TYPE_CHECKING:
 SANDBOX_TOKEN = "sandbox0groupme0async0fake0token0000000"  # noqa: S105 - a public test token
 """The access token of the seeded "me" user (the same for every seed)."""
 
-ALL_FAULTS: tuple[str, ...] = (
-    "500",
-    "503",
-    "502html",
-    "drop",
-    "slow",
-    "truncate",
-    "lost_after_commit",
-)
-"""Every fault the fake can inject."""
 
 FAKE_BASE_URL = "http://fake.groupme.test"
 """The origin ``client()`` points at; any host works, this one says "not real"."""
@@ -116,6 +107,14 @@ class FakeGroupMe:
     ``processing_polls`` is how many status polls a file or video upload
     answers "pending"/"enqueued" before "complete".
 
+    ``latency`` (seconds) delays every HTTP answer, as a wide-area network
+    and GroupMe's own servers do (50-150 ms); each answer's delay is drawn
+    uniformly from ``latency ± jitter`` (never below 0) by an RNG seeded by
+    ``seed``.  The delay is awaited on ``sleep``, so requests overlap (one
+    slow answer holds up no other) and tests on a virtual clock never
+    really wait.  It comes before the rate limit and faults, as a request's
+    trip to the server does; push requests are not delayed.
+
     Push: a Faye server at ``/push/faye`` (long-polling and websocket)
     pushes, on ``/user/<me>``, ``line.create`` / ``direct_message.create``
     for every message stored (REST sends, bot posts and :meth:`post`),
@@ -162,6 +161,8 @@ class FakeGroupMe:
         members_results_delay: float = 1.0,
         processing_polls: int = 1,
         push_ping_interval: float = 30.0,
+        latency: float = 0.0,
+        jitter: float = 0.0,
     ) -> None:
         unknown = sorted(set(faults) - set(ALL_FAULTS))
         if unknown:
@@ -178,6 +179,8 @@ class FakeGroupMe:
             raise ValueError("processing_polls must be a whole number of polls")
         if processing_polls < 0:
             raise ValueError("processing_polls must not be negative")
+        if not (0.0 <= latency < math.inf and 0.0 <= jitter < math.inf):
+            raise ValueError("latency and jitter must be finite numbers of seconds >= 0")
         self.seed = seed
         self._clock = clock or time.monotonic
         self._state = FakeState(
@@ -199,6 +202,9 @@ class FakeGroupMe:
         self.faults = tuple(faults)
         self.slow_seconds = slow_seconds
         self._fault_rng = random.Random(derive(seed, "faults"))
+        self.latency = float(latency)
+        self.jitter = float(jitter)
+        self._latency_rng = random.Random(derive(seed, "latency"))
         self.stats = FakeStats()
         self._tokens = {SANDBOX_TOKEN}
         if not push_ping_interval > 0:
@@ -544,6 +550,8 @@ class FakeGroupMe:
             request = Request(method, path, query, body, *_headers_and_origin(scope))
             await self._push_request(matched, request, send, in_process)
             return
+        if self.latency or self.jitter:
+            await self._sleep(self._delay())
         token = _token(scope)
         if token is None:
             token = query.get("token")
@@ -634,6 +642,11 @@ class FakeGroupMe:
             return False
         self._buckets[token] = (level - 1.0, now)
         return True
+
+    def _delay(self) -> float:
+        """This answer's network delay: ``latency ± jitter``, at least 0."""
+        spread = self.jitter * (2.0 * self._latency_rng.random() - 1.0)
+        return max(0.0, self.latency + spread)
 
     def _draw_fault(self, matched: Match | None) -> str | None:
         if self.fault_rate <= 0.0 or not self.faults:

@@ -13,7 +13,10 @@ import logging
 import socket
 import sys
 
-from ._app import ALL_FAULTS, SANDBOX_TOKEN, FakeGroupMe
+from .._serve_options import ALL_FAULTS, add_serve_arguments
+from ._app import SANDBOX_TOKEN, FakeGroupMe
+
+__all__ = ["add_serve_arguments", "serve"]
 
 
 class _QuietAborts(logging.Filter):
@@ -21,47 +24,6 @@ class _QuietAborts(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "without completing response" not in record.getMessage()
-
-
-def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``serve``, shared by both command lines."""
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--dm-chats", type=int, default=4)
-    parser.add_argument("--groups", type=int, default=3)
-    parser.add_argument("--messages-per-conversation", type=int, default=300)
-    parser.add_argument(
-        "--exact-counts",
-        action="store_true",
-        help="every conversation has exactly --messages-per-conversation messages",
-    )
-    parser.add_argument("--rate-limit", type=float, default=None, help="requests per second")
-    parser.add_argument("--burst", type=int, default=None)
-    parser.add_argument("--fault-rate", type=float, default=0.0)
-    parser.add_argument(
-        "--faults", default=",".join(ALL_FAULTS), help="comma-separated subset of the faults"
-    )
-    parser.add_argument("--slow-seconds", type=float, default=0.05)
-    parser.add_argument(
-        "--cache-messages",
-        type=int,
-        default=0,
-        help="generated messages kept per conversation for reuse (default: none)",
-    )
-    parser.add_argument(
-        "--callback-host",
-        action="append",
-        default=[],
-        metavar="HOST",
-        help="a host beyond loopback that bot callbacks may be POSTed to (repeatable)",
-    )
-    parser.add_argument(
-        "--members-results-delay",
-        type=float,
-        default=1.0,
-        help="seconds a members/add answers 503 before its results are ready",
-    )
 
 
 def _fail(message: str) -> int:
@@ -126,6 +88,8 @@ def serve(args: argparse.Namespace) -> int:
             slow_seconds=args.slow_seconds,
             cache_messages=args.cache_messages,
             members_results_delay=args.members_results_delay,
+            latency=args.latency / 1000.0,
+            jitter=args.jitter / 1000.0,
         )
         fake.allow_callback_hosts(*args.callback_host)
     except ValueError as exc:

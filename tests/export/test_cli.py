@@ -43,6 +43,8 @@ def test_sandbox_export_then_a_rerun_says_up_to_date(
     assert "Export summary" in first and "complete" in first
     assert "msg/s" in first and "up to date" not in first
     assert re.search(r"^[1-9][\d,]* new messages, ", first, re.M)
+    # The overall bar shows the concurrency and the request rate.
+    assert re.search(r"x\d+ [\d,]+ req/s", first), first
     files = sorted(p.name for p in tmp_path.glob("*.jsonl"))
     assert len(files) == 9 and any(f.startswith("dm-") for f in files)
 
@@ -50,6 +52,20 @@ def test_sandbox_export_then_a_rerun_says_up_to_date(
     rerun = capsys.readouterr().out
     assert re.search(r"^up to date, 0 new messages, ", rerun, re.M), rerun
     assert "msg/s" not in rerun
+
+
+def test_concurrency_still_fixes_the_number_of_conversations_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", "--sandbox", "--concurrency", "2", "--out", str(tmp_path)]) == 0
+    assert "up to 2 at once" in capsys.readouterr().out
+
+
+def test_max_concurrency_bounds_the_adaptive_concurrency(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", "--sandbox", "--max-concurrency", "1", "--out", str(tmp_path)]) == 0
+    assert "up to 1 at once" in capsys.readouterr().out
 
 
 def test_sandbox_export_to_sqlite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -318,6 +334,10 @@ ERRORS: dict[str, tuple[Setup, list[str]]] = {
         ["is a DM, but only groups are being exported"],
     ),
     "--concurrency 0": (_export(*SANDBOX_OUT, "--concurrency", "0"), ["--concurrency"]),
+    "--max-concurrency 0": (
+        _export(*SANDBOX_OUT, "--max-concurrency", "0"),
+        ["--max-concurrency must be at least 1"],
+    ),
     "another run holds the archive (jsonl)": (
         _locked("jsonl"),
         ["in use by another export", str(os.getpid())],

@@ -59,6 +59,11 @@ async def serve(
         return await gm_call(gm)
 
 
+def every_field(message: Message) -> tuple[Any, ...]:
+    """All of a message's fields (``==`` on messages compares ids only)."""
+    return (type(message), *(getattr(message, f.name) for f in attrs.fields(Message)))
+
+
 def generated_message_hook() -> Callable[[Any, Any], Message]:
     """cattrs' own generated hook for Message, using the converter's rules
     for every field: the reference the hand-written hook must agree with."""

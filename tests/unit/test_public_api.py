@@ -130,6 +130,7 @@ def test_nothing_public_is_missing_from_all() -> None:
 SUBPACKAGES = {
     "groupme_async.bots": {"BotApp", "Context", "Handler"},
     "groupme_async.export": {
+        "AdaptiveConcurrency",
         "ArchiveCorruptError",
         "ArchiveError",
         "ArchiveLockedError",
@@ -137,6 +138,7 @@ SUBPACKAGES = {
         "ArchivedConversation",
         "Conversation",
         "ConversationResult",
+        "ExportPace",
         "ExportProgress",
         "ExportSummary",
         "JsonlSink",
