@@ -39,10 +39,22 @@ def _objects(obj: griffe.Object) -> Iterator[griffe.Object]:
             yield from _objects(member)  # type: ignore[arg-type]
 
 
+def _inherited(cls: griffe.Class) -> set[str]:
+    try:
+        return set(cls.inherited_members)
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError, KeyError):
+        return set()
+
+
 def _target(obj: griffe.Object, name: str, loader: griffe.GriffeLoader) -> str:
     """The full path ``name`` means in ``obj``'s scope (``name`` itself when
     it means nothing there: autorefs then reports it if it is rendered)."""
     head, _, rest = name.lstrip(".").partition(".")
+    cls = obj if isinstance(obj, griffe.Class) else obj.parent
+    if isinstance(cls, griffe.Class) and head not in cls.members and head in _inherited(cls):
+        # A mixin's member, rendered on the class that inherits it (the
+        # reference shows inherited members).
+        return f"{cls.path}.{name.lstrip('.')}"
     try:
         base = obj.resolve(head)
     except griffe.NameResolutionError:

@@ -18,10 +18,10 @@ from ._app import (
     SANDBOX_TOKEN,
     FakeConversation,
     FakeGroupMe,
-    FakeStats,
 )
 from ._callbacks import CallbackDelivery
 from ._endpoints import Endpoint, endpoints_markdown, implemented_endpoints
+from ._front import FakeStats
 from ._push import PushStats
 
 __all__ = [

@@ -1,36 +1,33 @@
-"""FakeGroupMe: the ASGI plumbing around the route table.
+"""FakeGroupMe: the seeded world, its ground truth and the ways a test acts in it.
 
-Auth, the rate limit and fault injection happen here, for every request;
-what an endpoint answers is in the family modules (see ``_endpoints.py``).
+Requests come in through ``_front.py`` (latency, auth, rate limit, faults);
+the push and callback controls are in ``_controls.py``; what an endpoint
+answers is in the family modules (see ``_endpoints.py``).
 """
 
 from __future__ import annotations
 
-import inspect
 import math
 import random
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import anyio
 
 from .._serve_options import ALL_FAULTS
 from ..models import ConversationKind
-from ._asgi import IN_PROCESS_KEY, Receive, Scope, Send, abort, lifespan, read_body
-from ._callbacks import AsgiApp, CallbackDelivery, CallbackDispatcher
+from ._callbacks import CallbackDispatcher
+from ._controls import CallbackControls, PushControls
 from ._data import derive
-from ._endpoints import TABLE
-from ._http import HTTPError, Reply, Request, error, not_found
+from ._front import FakeStats, FrontDoor
+from ._http import HTTPError, Reply
 from ._likes import HEART, add_like, checked_icon
 from ._members import file_join_request
 from ._messages import store_message
-from ._push import PUSH_PATH, Dropped, PushHub, PushStats, conversation_channel
-from ._routes import Match
+from ._push import PushHub, conversation_channel
 from ._state import FakeState
 from ._store import ConversationStore
 
@@ -45,12 +42,6 @@ SANDBOX_TOKEN = "sandbox0groupme0async0fake0token0000000"  # noqa: S105 - a publ
 
 FAKE_BASE_URL = "http://fake.groupme.test"
 """The origin ``client()`` points at; any host works, this one says "not real"."""
-
-_HTML = b"text/html; charset=utf-8"
-_BAD_GATEWAY_HTML = (
-    b"<html><head><title>502 Bad Gateway</title></head>"
-    b"<body><center><h1>502 Bad Gateway</h1></center></body></html>"
-)
 
 
 @dataclass(frozen=True)
@@ -68,19 +59,7 @@ class FakeConversation:
     """Messages not deleted, at the time of the call."""
 
 
-@dataclass
-class FakeStats:
-    """Counters of what the fake has seen and done."""
-
-    requests: int = 0
-    """HTTP requests received."""
-    responses: Counter[int] = field(default_factory=Counter)
-    """Responses sent, by status (dropped connections are not responses)."""
-    faults: Counter[str] = field(default_factory=Counter)
-    """Faults injected, by kind."""
-
-
-class FakeGroupMe:
+class FakeGroupMe(FrontDoor, CallbackControls, PushControls):
     """A faithful, stateful fake of the GroupMe API, as an ASGI application.
 
     The world (users, DM chats, groups, messages) is generated from ``seed``:
@@ -361,126 +340,6 @@ class FakeGroupMe:
             {"type": "typing", "user_id": user_id, "started": started},
         )
 
-    # --- bot callbacks ------------------------------------------------------------
-
-    def route_callbacks(
-        self, target: AsgiApp | httpx.AsyncBaseTransport, *, origin: str | None = None
-    ) -> AbstractAsyncContextManager[None]:
-        """Deliver bot callbacks in process while the block runs:
-        ``async with fake.route_callbacks(app): ...``.
-
-        Every new group message is POSTed (the message JSON, no envelope) to
-        the ``callback_url`` of each bot in the group, its own posts
-        included.  Callbacks to ``origin`` (such as ``"http://bot.test"``),
-        or to any URL when ``origin`` is None, go to ``target``, an ASGI
-        application or an httpx transport, without a socket.  Served by
-        uvicorn, the fake delivers by itself (over httpx, to loopback hosts
-        only unless :meth:`allow_callback_hosts`).  Deliveries run in the
-        background, never inside the REST answer; see
-        :meth:`callbacks_settled` and :attr:`callback_deliveries`.
-        """
-        return self._callbacks.route(target, origin)
-
-    def allow_callback_hosts(self, *hosts: str) -> None:
-        """Let the fake POST callbacks over the network to ``hosts`` too (by
-        default only to loopback: a test's URL never reaches the internet)."""
-        self._callbacks.allow_hosts(*hosts)
-
-    def redeliver_callbacks(self, copies: int) -> None:
-        """Deliver every later callback ``copies`` more times, as a server
-        retrying a lost answer would (GroupMe is not documented to redeliver;
-        the default is 0: each callback once)."""
-        if isinstance(copies, bool) or not isinstance(copies, int) or copies < 0:
-            raise ValueError("copies must be a whole number >= 0")
-        self._callbacks.redeliveries = copies
-
-    @property
-    def callback_timeout(self) -> float:
-        """Seconds (of the event loop's clock) a callback endpoint has to
-        answer; later, the delivery is recorded as ``"timeout"`` and given up."""
-        return self._callbacks.timeout
-
-    @callback_timeout.setter
-    def callback_timeout(self, seconds: float) -> None:
-        if not (isinstance(seconds, int | float) and 0 < seconds < math.inf):
-            raise ValueError("callback_timeout must be a positive, finite number of seconds")
-        self._callbacks.timeout = float(seconds)
-
-    @property
-    def callback_deliveries(self) -> list[CallbackDelivery]:
-        """Every callback POST made (the newest 10,000), oldest first."""
-        return list(self._callbacks.deliveries)
-
-    async def callbacks_settled(self) -> None:
-        """Wait until every callback queued so far was delivered or failed
-        (``RuntimeError`` if some are queued and nothing delivers them)."""
-        await self._callbacks.settled()
-
-    # --- push ------------------------------------------------------------------
-
-    def publish(self, channel: str, data: dict[str, Any]) -> None:
-        """Push ``data`` (``{"type", "subject", "alert"}``) on ``channel``
-        (``/user/<id>``, ``/group/<id>``, ``/direct_message/<a>_<b>``) to
-        every subscribed client, as the fake's own endpoints do."""
-        self._state.publish(channel, data)
-
-    def drop_push_clients(self) -> None:
-        """A push-server restart: every client id is forgotten (its next
-        request answers ``401::Unknown client``), every held long-poll is cut
-        and every websocket closed."""
-        self._push.drop()
-
-    @property
-    def push_silent(self) -> bool:
-        """While true, push connections stay open but nothing is sent (no
-        pings, no messages) and what is published meanwhile is lost."""
-        return self._push.silent
-
-    @push_silent.setter
-    def push_silent(self, silent: bool) -> None:
-        self._push.set_silent(bool(silent))
-
-    @property
-    def push_delay(self) -> float:
-        """Seconds (of ``clock``) each push is held back before delivery; order is kept."""
-        return self._push.delay
-
-    @push_delay.setter
-    def push_delay(self, seconds: float) -> None:
-        if not (isinstance(seconds, int | float) and 0 <= seconds < math.inf):
-            raise ValueError("push_delay must be a finite, non-negative number of seconds")
-        self._push.delay = float(seconds)
-
-    @property
-    def push_duplicate_rate(self) -> float:
-        """The chance that a push is delivered twice (drawn from the seeded RNG)."""
-        return self._push.duplicate_rate
-
-    @push_duplicate_rate.setter
-    def push_duplicate_rate(self, rate: float) -> None:
-        if not (isinstance(rate, int | float) and 0.0 <= rate <= 1.0):
-            raise ValueError("push_duplicate_rate must be between 0 and 1")
-        self._push.duplicate_rate = float(rate)
-
-    def advise_push(self, reconnect: str, interval: int | None = None) -> None:
-        """The next ``/meta/connect`` answer carries ``advice.reconnect``
-        (``"retry"``, ``"handshake"`` or ``"none"``), and ``interval`` ms."""
-        if reconnect not in ("retry", "handshake", "none"):
-            raise ValueError("reconnect must be 'retry', 'handshake' or 'none'")
-        advice: dict[str, Any] = {"reconnect": reconnect}
-        if interval is not None:
-            advice["interval"] = interval
-        self._push.advice_override = advice
-
-    def push_client_ids(self) -> list[str]:
-        """The Bayeux client ids the push server knows now."""
-        return list(self._push.clients)
-
-    @property
-    def push_stats(self) -> PushStats:
-        """Counters of the push server (handshakes, connects, deliveries, drops)."""
-        return self._push.stats
-
     def _member(self, store: ConversationStore, user_id: str | None) -> str:
         """``user_id``, checked to be in the conversation; by default its
         first member who is not "me"."""
@@ -520,156 +379,3 @@ class FakeGroupMe:
         return AsyncGroupMe(
             SANDBOX_TOKEN, base_url=FAKE_BASE_URL, transport=self.transport(), **kwargs
         )
-
-    # --- ASGI ----------------------------------------------------------------
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            # Served: the lifespan delivers bot callbacks over the network.
-            await lifespan(receive, send, self._callbacks.run)
-            return
-        if scope["type"] == "websocket":
-            await self._websocket(scope, receive, send)
-            return
-        if scope["type"] != "http":
-            return
-        self.stats.requests += 1
-        try:
-            body = await read_body(receive)
-        except HTTPError as exc:
-            await self._send(send, error(exc.status, exc.errors))
-            return
-        in_process = bool(scope.get(IN_PROCESS_KEY))
-        method: str = scope["method"]
-        path: str = scope["path"]
-        matched = TABLE.match(method, path)
-        query = dict(
-            parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-        )
-        if matched is not None and matched.route.push:
-            request = Request(method, path, query, body, *_headers_and_origin(scope))
-            await self._push_request(matched, request, send, in_process)
-            return
-        if self.latency or self.jitter:
-            await self._sleep(self._delay())
-        token = _token(scope)
-        if token is None:
-            token = query.get("token")
-        public = matched is not None and not matched.route.needs_token
-        if token not in self._tokens and not public:
-            await self._send(send, error(401, ["unauthorized"]))
-            return
-        if self.rate_limit is not None and not self._take_token(token or ""):
-            await self._send(send, error(420, ["Enhance Your Calm"]))
-            return
-        fault = self._draw_fault(matched)
-        if fault is not None:
-            self.stats.faults[fault] += 1
-            if fault in ("500", "503"):
-                reason = "Internal Server Error" if fault == "500" else "Service Unavailable"
-                await self._send(send, error(int(fault), [reason]))
-                return
-            if fault == "502html":
-                await self._send(send, Reply(502, _BAD_GATEWAY_HTML, _HTML))
-                return
-            if fault == "drop":
-                await abort(send, in_process, "drop", 200, b"", expected=64)
-                return
-            if fault == "slow":
-                await self._sleep(self.slow_seconds)
-        try:
-            if matched is None:
-                raise HTTPError(404, f"FakeGroupMe does not implement {method} {path}")
-            route, captures = matched
-            if captures is None:
-                raise not_found()
-            request = Request(method, path, query, body, *_headers_and_origin(scope))
-            reply = route.handler(self._state, request, **captures)
-            assert isinstance(reply, Reply), f"{route.path}: an async handler needs push=True"
-        except HTTPError as exc:
-            reply = error(exc.status, exc.errors)
-        if fault == "lost_after_commit":
-            await abort(send, in_process, fault, reply.status, b"", expected=len(reply.body) or 64)
-            return
-        if fault == "truncate":
-            cut = reply.body[: len(reply.body) // 2]
-            await abort(send, in_process, fault, reply.status, cut, expected=len(reply.body) or 64)
-            return
-        await self._send(send, reply)
-
-    async def _push_request(
-        self, matched: Match, request: Request, send: Send, in_process: bool
-    ) -> None:
-        """The push server: its own auth (per subscribe), no faults, may wait."""
-        route, captures = matched
-        try:
-            if captures is None:
-                raise not_found()
-            answer = route.handler(self._state, request, **captures)
-            reply = await answer if inspect.isawaitable(answer) else answer
-        except HTTPError as exc:
-            reply = error(exc.status, exc.errors)
-        except Dropped:
-            # The push server "restarted" under a held long-poll.
-            await abort(send, in_process, "drop", 200, b"", expected=64)
-            return
-        await self._send(send, reply)
-
-    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope.get("path") != PUSH_PATH:
-            await receive()  # websocket.connect
-            await send({"type": "websocket.close", "code": 1008})
-            return
-        await self._state.push.serve_websocket(receive, send)
-
-    async def _send(self, send: Send, reply: Reply) -> None:
-        self.stats.responses[reply.status] += 1
-        headers = [(b"content-length", str(len(reply.body)).encode())]
-        if reply.body or reply.status not in (204, 304):
-            headers.append((b"content-type", reply.content_type))
-        headers += reply.headers
-        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
-        await send({"type": "http.response.body", "body": reply.body})
-
-    def _take_token(self, token: str) -> bool:
-        rate = self.rate_limit
-        assert rate is not None
-        now = self._clock()
-        level, last = self._buckets.get(token, (float(self.burst), now))
-        level = min(float(self.burst), level + (now - last) * rate)
-        if level < 1.0:
-            self._buckets[token] = (level, now)
-            return False
-        self._buckets[token] = (level - 1.0, now)
-        return True
-
-    def _delay(self) -> float:
-        """This answer's network delay: ``latency ± jitter``, at least 0."""
-        spread = self.jitter * (2.0 * self._latency_rng.random() - 1.0)
-        return max(0.0, self.latency + spread)
-
-    def _draw_fault(self, matched: Match | None) -> str | None:
-        if self.fault_rate <= 0.0 or not self.faults:
-            return None
-        if self._fault_rng.random() >= self.fault_rate:
-            return None
-        is_send = matched is not None and matched.route.sends_message
-        kinds = [f for f in self.faults if f != "lost_after_commit" or is_send]
-        return self._fault_rng.choice(kinds) if kinds else None
-
-
-def _headers_and_origin(scope: Scope) -> tuple[dict[str, str], str]:
-    headers = {
-        name.decode("latin-1").lower(): value.decode("latin-1")
-        for name, value in scope.get("headers", ())
-    }
-    host = headers.get("host") or "fake"
-    return headers, f"{scope.get('scheme', 'http')}://{host}"
-
-
-def _token(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"x-access-token":
-            token: str = value.decode("latin-1")
-            return token
-    return None
