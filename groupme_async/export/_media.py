@@ -46,6 +46,7 @@ import anyio
 import attrs
 
 from .. import APIConnectionError, AsyncGroupMe, GroupMeError, ServerError
+from .._sniff import sniff_image
 from ..resources.media import MAX_MEDIA_BYTES, check_media_url
 from ._disk import Disk, StepHook
 from ._reader import ArchivedConversation, ArchiveReader, open_archive
@@ -226,7 +227,7 @@ def sniff(head: bytes) -> tuple[str, str]:
     """``(extension, MIME type)`` from a file's first bytes: a picture, video,
     PDF, ZIP or plain text, else ``("bin", "application/octet-stream")``.
     Never an extension a browser would run (``.html``, ``.svg``, ``.js``)."""
-    image = _sniff_image(head)
+    image = sniff_image(head)
     if image is not None:
         return _IMAGE_TYPES[image]
     if head[4:8] == b"ftyp":
@@ -240,24 +241,6 @@ def sniff(head: bytes) -> tuple[str, str]:
     if head and b"\x00" not in head and _is_utf8(head):
         return "txt", "text/plain"
     return "bin", "application/octet-stream"
-
-
-def _sniff_image(head: bytes) -> str | None:
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    if head[:2] == b"BM" and len(head) >= 26:
-        return "bmp"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return "tiff"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"avif"):
-        return "heic"
-    return None
 
 
 def _is_utf8(head: bytes) -> bool:

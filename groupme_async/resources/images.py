@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from .._bodies import SNIFF_BYTES, Source, make_body, sniff_image
+from .._bodies import Source, make_body
 from .._routes import IMAGES_UPLOAD
+from .._sniff import SNIFF_BYTES, sniff_image
 from ..models import UploadedImage
 from ._base import Resource
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .._bodies import SNIFF_BYTES, Multipart, Source, make_body, sniff_video
+from .._bodies import Multipart, Source, make_body
 from .._ids import check_conversation_id
 from .._polling import upload_and_wait
 from .._routes import VIDEOS_STATUS, VIDEOS_UPLOAD
+from .._sniff import SNIFF_BYTES, sniff_video
 from ..errors import ResponseDecodeError
 from ..models import VideoAttachment
 from ._base import Resource
