@@ -17,6 +17,7 @@ import httpx
 import orjson
 from anyio.abc import TaskGroup, TaskStatus
 
+from ._asgi_body import read_capped_body
 from ._client import AsyncGroupMe
 from ._convert import structure
 from ._ids import check_bot_id
@@ -288,20 +289,7 @@ class BotApp:
                 with contextlib.suppress(ValueError):
                     if int(value) > self._max_body:
                         return None
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self._max_body:
-                return None
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
+        return await read_capped_body(receive, self._max_body)
 
     # --- realtime ---------------------------------------------------------------------
 

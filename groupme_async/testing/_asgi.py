@@ -11,6 +11,7 @@ from typing import Any
 
 import anyio
 
+from .._asgi_body import read_capped_body
 from ._http import JSON_TYPE, HTTPError
 
 Scope = MutableMapping[str, Any]
@@ -41,22 +42,11 @@ class NetworkFault(Exception):
 
 async def read_body(receive: Receive) -> bytes:
     """The whole request body; :class:`HTTPError` 413 past :data:`MAX_BODY_BYTES`."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size <= MAX_BODY_BYTES:
-            chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    if size > MAX_BODY_BYTES:
+    body = await read_capped_body(receive, MAX_BODY_BYTES)
+    if body is None:
         # Cut short, it would be taken for the whole upload.
         raise HTTPError(413, "Request Entity Too Large")
-    return b"".join(chunks)
+    return body
 
 
 async def lifespan(
