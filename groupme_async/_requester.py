@@ -29,7 +29,7 @@ import time
 import warnings
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypedDict, TypeVar, Unpack
 
 import anyio
 import attrs
@@ -57,6 +57,19 @@ T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
 Params = Mapping[str, str | int]
+
+
+class CallOptions(TypedDict, total=False):
+    """What a call may add to its route (see :meth:`Requester.request`)."""
+
+    params: Params | None
+    json: Any
+    log: AttemptLog | None
+    window: float | None
+    retry: RetryPolicy | None
+    at_most_once: bool
+    content: Body | None
+    headers: Mapping[str, str] | None
 
 
 class RateLimiter(Protocol):
@@ -256,19 +269,7 @@ class Requester:
     def url(self, family: str, path: str) -> str:
         return self.bases[family] + path
 
-    async def call(
-        self,
-        target: Route[T] | Bound[T],
-        *,
-        params: Params | None = None,
-        json: Any = None,
-        log: AttemptLog | None = None,
-        window: float | None = None,
-        retry: RetryPolicy | None = None,
-        at_most_once: bool = False,
-        content: Body | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> T:
+    async def call(self, target: Route[T] | Bound[T], **options: Unpack[CallOptions]) -> T:
         """Call one endpoint and return its answer in the route's shape.
 
         ``window``: no attempt starts later than this many seconds after the
@@ -287,15 +288,8 @@ class Requester:
             route.method,
             self.url(route.family, bound.path),
             route.label,
-            params=params,
-            json=json,
-            log=log,
-            window=window,
-            retry=retry,
-            at_most_once=at_most_once,
-            content=content,
-            headers=headers,
             with_token=not route.public,
+            **options,
         )
         return route.shape.decode(data, route.label)
 
