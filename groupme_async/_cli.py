@@ -29,6 +29,7 @@ from . import (
     RetryPolicy,
     __version__,
 )
+from ._client import BASE_URL_ENV
 from .export import ArchiveError, ExportSummary, MediaOptions, export
 from .resources.media import MAX_MEDIA_BYTES
 
@@ -277,7 +278,12 @@ async def _run_export(args: argparse.Namespace, token: str | None, console: Cons
             raise CliError(str(exc)) from None
     stop = anyio.Event()
     dms, groups = (True, True) if not (args.dms or args.groups) else (args.dms, args.groups)
-    where = args.base_url or ("the sandbox" if args.sandbox else "api.groupme.com")
+    # Named as the client resolved it, so a GROUPME_BASE_URL is not blamed on GroupMe.
+    where = (
+        "the sandbox"
+        if args.sandbox
+        else args.base_url or os.environ.get(BASE_URL_ENV) or "api.groupme.com"
+    )
     summary: ExportSummary | None = None
     try:
         async with gm, anyio.create_task_group() as tg:

@@ -198,6 +198,16 @@ def _export(*argv: str, token: str | None = None) -> Setup:
     return setup
 
 
+def _from_env_url(*argv: str, token: str) -> Setup:
+    """A run whose server comes from GROUPME_BASE_URL, not --base-url."""
+
+    def setup(tmp: Path, out: Path, url: str, stack: ExitStack) -> Run:
+        env = clean_env(GROUPME_TOKEN=token, GROUPME_BASE_URL=url)
+        return ["export", *(a.format(tmp=tmp, out=out) for a in argv)], env, ()
+
+    return setup
+
+
 def _with(prepare: Callable[[Path, Path], None], inner: Setup) -> Setup:
     def setup(tmp: Path, out: Path, url: str, stack: ExitStack) -> Run:
         prepare(tmp, out)
@@ -274,6 +284,10 @@ ERRORS: dict[str, tuple[Setup, list[str]]] = {
     "rejected token (jsonl)": (
         _export("--base-url", "{url}", "--out", "{out}", token="not-a-real-token"),
         ["rejected the access token"],
+    ),
+    "rejected token, the server named by GROUPME_BASE_URL": (
+        _from_env_url("--out", "{out}", token="not-a-real-token"),
+        ["http://127.0.0.1:", "rejected the access token"],
     ),
     "rejected token (sqlite)": (
         _export(
