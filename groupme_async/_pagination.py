@@ -212,8 +212,9 @@ async def walk_messages(
     the cursor is dropped, so a server that repeats the cursor message or
     overlaps pages cannot make a message appear twice.  The walk ends only
     on the API's end signal (``RawPage.end``); a page that is empty without
-    it, or that does not move the cursor, is asked for again, then ends the
-    walk with a ``ResponseDecodeError``: never a silently short history.
+    it, that does not move the cursor or that cannot be decoded is asked for
+    again, then ends the walk with a ``ResponseDecodeError``: never a
+    silently short history.
 
     With ``prefetch``, the next page is requested before this one is
     yielded; a caller that stops early has cost one unneeded request.
@@ -229,10 +230,19 @@ async def walk_messages(
     await ahead.start(params)
     try:
         while True:
-            answer = await ahead.result()
-            page = answer.messages
-            answered = len(page)
-            keys = _in_walk_order(page, descending, endpoint)
+            try:
+                answer = await ahead.result()
+                page = answer.messages
+                answered = len(page)
+                keys = _in_walk_order(page, descending, endpoint)
+            except ResponseDecodeError:
+                # A garbled page (a proxy's or a deploy's bad moment) is asked
+                # for again like an empty one; past the retries the error stands.
+                suspect += 1
+                if suspect > SUSPECT_PAGE_RETRIES:
+                    raise
+                await ahead.start(params)
+                continue
             if bound is not None:
                 # In walk order, anything not past the cursor can only lead.
                 skip = 0

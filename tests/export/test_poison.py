@@ -174,7 +174,8 @@ async def test_a_broken_page_mid_walk_fails_the_conversation_and_keeps_its_place
     server.break_page(victim.kind, victim.id, cursor, how)
     async with make_client(fake, clock, server) as gm:
         summary = await export(gm, tmp_path, format=fmt)  # type: ignore[arg-type]
-        assert server.broken_answers >= (3 if how == "empty" else 1)
+        # Asked for again before giving up, whatever was wrong with it.
+        assert server.broken_answers >= 3
         by_key = {r.conversation.key: r for r in summary.results}
         bad = by_key.pop(f"group-{victim.id}")
         assert bad.status == "failed" and "messages" in (bad.error or "")

@@ -32,6 +32,7 @@ from groupme_async import (
     RetryPolicy,
     ServerError,
 )
+from groupme_async._pagination import SUSPECT_PAGE_RETRIES
 
 from ..clock import VirtualClock
 from . import seed_examples as seeds
@@ -496,8 +497,6 @@ async def test_a_message_id_that_is_not_an_id_never_becomes_a_cursor(bad: str, r
 
     async def handler(request: httpx.Request) -> httpx.Response:
         requests.append(request.url)
-        if len(requests) > 1:
-            return httpx.Response(304)
         return json_stream({"count": 3, "messages": [_message("9"), _message(bad)]})
 
     async with client(handler, VirtualClock()) as gm:
@@ -505,7 +504,10 @@ async def test_a_message_id_that_is_not_an_id_never_becomes_a_cursor(bad: str, r
         with pytest.raises(ResponseDecodeError):
             async for _ in walk:
                 pass
-    assert len(requests) == 1  # no request ever carried it as before_id
+    # The garbled page is asked for again, then the walk fails; no request
+    # ever carried the bad id (or anything after it) as a cursor.
+    assert len(requests) == 1 + SUSPECT_PAGE_RETRIES
+    assert all("before_id" not in url.params for url in requests)
 
 
 # --- 7. server text in exceptions and log records ------------------------------------
