@@ -261,7 +261,7 @@ class AdaptiveConcurrency:
         """For the walk holding ``priority``'s slot, at a page boundary: if
         the limit fell below the walks running and it is one of the least
         important, give the slot up and wait for it again.  True if it
-        waited.  (:meth:`Slot.yield_if_over` is the same for its walk.)"""
+        waited.  (A slot's ``yield_if_over()`` is the same for its walk.)"""
         if not self._over_limit(priority):
             return False
         self._release(priority)

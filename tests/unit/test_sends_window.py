@@ -396,3 +396,9 @@ def test_every_send_is_stored_at_most_once_and_told_truthfully(
             "420": lambda e: isinstance(e, RateLimitError),
         }.get(last.kind, lambda e: isinstance(e, APIConnectionError) and not e.sent)
         assert expected(outcome), (last, outcome)
+
+
+def test_the_window_tests_use_the_default_window() -> None:
+    # WINDOW is what the tests above rely on: the default must not drift
+    # (a minute or more is refused: test_client_options.py).
+    assert RetryPolicy().send_window == WINDOW == 50.0
