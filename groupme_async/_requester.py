@@ -70,6 +70,7 @@ class CallOptions(TypedDict, total=False):
     at_most_once: bool
     content: Body | None
     headers: Mapping[str, str] | None
+    pending_status: int | None
 
 
 class RateLimiter(Protocol):
@@ -363,6 +364,7 @@ class Requester:
         at_most_once: bool = False,
         content: Body | None = None,
         headers: Mapping[str, str] | None = None,
+        pending_status: int | None = None,
         stream: bool = False,
         public: bool = False,
         with_token: bool = True,
@@ -374,6 +376,8 @@ class Requester:
         with the token-free client and returns a redirect as
         :class:`Redirected` (for :meth:`stream_public`).  ``with_token=False``
         (a GroupMe endpoint answered without one) sends no token at all.
+        ``pending_status`` is the status that means "not ready yet" when
+        polling: its retries are logged at DEBUG, not as failures.
         """
         if public:
             self._check_public(headers)
@@ -442,9 +446,16 @@ class Requester:
                     f"{label}: gave up, the next attempt would start after the call's "
                     f"{retry.deadline:g} s deadline (last error: {outcome})"
                 ) from outcome
-            logger.warning(
-                "%s: attempt %d failed (%s); retrying in %.2fs", label, log.attempts, outcome, delay
-            )
+            if isinstance(outcome, APIError) and outcome.status_code == pending_status:
+                logger.debug("%s: not ready yet; asking again in %.2fs", label, delay)
+            else:
+                logger.warning(
+                    "%s: attempt %d failed (%s); retrying in %.2fs",
+                    label,
+                    log.attempts,
+                    outcome,
+                    delay,
+                )
             await self._sleep(delay)
 
     def _check_destination(self, url: str, headers: Mapping[str, str] | None) -> None:

@@ -113,7 +113,7 @@ class Members(Resource):
             deadline=remaining,
         )
         try:
-            made = await self._r.call(results, retry=poll)
+            made = await self._r.call(results, retry=poll, pending_status=503)
         except NotFoundError as exc:
             raise MembersResultsExpiredError(
                 exc.status_code, exc.errors, endpoint=exc.endpoint

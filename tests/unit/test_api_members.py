@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -135,8 +136,9 @@ PEOPLE = [
 
 
 async def test_add_polls_until_ready_and_pairs_results_by_guid(
-    gm: AsyncGroupMe, sleeps: SleepRecorder
+    gm: AsyncGroupMe, sleeps: SleepRecorder, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="groupme_async")
     with respx.mock(assert_all_called=True) as mock:
         add = mock.post(ADD).mock(return_value=ok({"results_id": "f392a4802e01013e"}, 202))
         results = mock.get(RESULTS).mock(
@@ -161,6 +163,10 @@ async def test_add_polls_until_ready_and_pairs_results_by_guid(
     assert outcome[2].member is not None and outcome[2].member.user_id == "30000010"
     # Two not-ready answers, two backoff waits, none longer than the poll's cap.
     assert len(sleeps.delays) == 2 and all(0 <= d <= 5.0 for d in sleeps.delays)
+    # Waiting for results is expected, not a failure worth a warning.
+    polls = [r for r in caplog.records if "not ready yet" in r.getMessage()]
+    assert len(polls) == 2 and all(r.levelno == logging.DEBUG for r in polls)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 async def test_add_makes_a_guid_for_each_member() -> None:
