@@ -57,15 +57,21 @@ async def settle() -> None:
         await anyio.lowlevel.checkpoint()
 
 
+async def rounds(ctl: AdaptiveConcurrency, clock: VirtualClock, n: int, read: str) -> list[int]:
+    """``ctl.<read>`` after each of ``n`` clean rounds of answers."""
+    seen = []
+    for _ in range(n):
+        answer_round(ctl, clock, RTT)
+        await settle()
+        seen.append(int(getattr(ctl, read)))
+    return seen
+
+
 async def test_slow_start_doubles_each_round_trip_while_walks_wait() -> None:
     clock = VirtualClock()
     ctl = controller(clock, initial=4, maximum=64)
     async with walking(ctl, 50):
-        seen = [ctl.running]
-        for _ in range(3):
-            answer_round(ctl, clock, RTT)
-            await settle()
-            seen.append(ctl.running)
+        seen = [ctl.running, *await rounds(ctl, clock, 3, "running")]
     assert seen == [4, 8, 16, 32]
     assert ctl.peak == 32
 
@@ -94,11 +100,7 @@ async def test_a_420_halves_once_per_burst_then_grows_by_one_a_round() -> None:
         ctl.observe(429, RTT)  # a later refusal is news again
         assert ctl.limit == 8
         await settle()
-        limits = []
-        for _ in range(4):
-            answer_round(ctl, clock, RTT)
-            await settle()
-            limits.append(ctl.limit)
+        limits = await rounds(ctl, clock, 4, "limit")
     # Congestion avoidance: one more walk per round trip, not double.
     assert limits == [9, 10, 11, 12]
     assert ctl.refused == 6
