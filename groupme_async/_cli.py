@@ -105,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="fetch exactly N conversations at once, never adapting (prefer --max-concurrency)",
+        help="fetch exactly N conversations (and N media files) at once, never adapting "
+        "(prefer --max-concurrency)",
     )
     ex.add_argument(
         "--max-attempts",
