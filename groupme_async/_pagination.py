@@ -25,7 +25,7 @@ import attrs
 from ._closing import AsyncClosing
 from ._ids import id_key
 from ._times import parse_time
-from .errors import ResponseDecodeError
+from .errors import ResponseDecodeError, ResponseTooLargeError
 
 T = TypeVar("T")
 RawMessage = dict[str, Any]
@@ -235,6 +235,8 @@ async def walk_messages(
                 page = answer.messages
                 answered = len(page)
                 keys = _in_walk_order(page, descending, endpoint)
+            except ResponseTooLargeError:
+                raise  # the same page again would be just as large
             except ResponseDecodeError:
                 # A garbled page (a proxy's or a deploy's bad moment) is asked
                 # for again like an empty one; past the retries the error stands.

@@ -47,6 +47,7 @@ from .errors import (
     APITimeoutError,
     GroupMeError,
     ResponseDecodeError,
+    ResponseTooLargeError,
 )
 
 logger = logging.getLogger("groupme_async")
@@ -281,7 +282,8 @@ class Requester:
         only attempts that certainly were not acted on are retried (a 420/429
         refusal, a connection never made); a lost answer or a 5xx is raised.
         ``content`` is a non-JSON body (an upload) and ``headers`` are extra
-        request headers (never the token's).
+        request headers (never the token's).  ``pending_status`` is the
+        status that means "not ready yet" while polling (logged at DEBUG).
         """
         bound = target if isinstance(target, Bound) else target.bind()
         route = bound.route
@@ -562,10 +564,7 @@ class Requester:
                 sent=exc.sent,
             )
         except _TooLarge:
-            outcome = ResponseDecodeError(
-                label,
-                f"the body is larger than max_response_bytes ({self.settings.max_response_bytes})",
-            )
+            outcome = ResponseTooLargeError(label, self.settings.max_response_bytes)
         except _BadEncoding as exc:
             outcome = APIConnectionError(f"{label}: the body could not be decompressed ({exc})")
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:

@@ -22,6 +22,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseDecodeError",
+    "ResponseTooLargeError",
     "SendOutcomeUnknownError",
     "ServerError",
     "UploadFailedError",
@@ -118,6 +119,17 @@ class ResponseDecodeError(GroupMeError):
         self.endpoint = endpoint
         self.reason = reason
         super().__init__(f"unexpected response from {endpoint}: {reason}")
+
+
+class ResponseTooLargeError(ResponseDecodeError):
+    """A body passed ``max_response_bytes`` (counted after decompression) and
+    was not read further.  Asking again would only fetch it again: raise the
+    cap with ``AsyncGroupMe(max_response_bytes=...)`` if it is legitimate."""
+
+    def __init__(self, endpoint: str, limit: int) -> None:
+        super().__init__(endpoint, f"the body is larger than max_response_bytes ({limit})")
+        self.limit = limit
+        """The cap that was passed, in bytes."""
 
 
 class SendOutcomeUnknownError(GroupMeError):

@@ -29,6 +29,7 @@ from groupme_async import (
     GroupMeError,
     RateLimitError,
     ResponseDecodeError,
+    ResponseTooLargeError,
     RetryPolicy,
     ServerError,
 )
@@ -577,3 +578,19 @@ async def _first(gm: AsyncGroupMe) -> Any:
     async for message in gm.group_messages.iter("42"):
         return message
     return None
+
+
+async def test_a_page_past_the_cap_is_not_asked_for_again() -> None:
+    requests: list[httpx.URL] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request.url)
+        return json_stream({"count": 3, "messages": [_message("9"), _message("8")]})
+
+    async with client(handler, VirtualClock(), max_response_bytes=64) as gm:
+        with pytest.raises(ResponseTooLargeError) as caught:
+            async for _ in gm.group_messages.iter("42"):
+                pass
+    assert caught.value.limit == 64
+    # Unlike a garbled page, the same page again would be just as large.
+    assert len(requests) == 1

@@ -28,6 +28,7 @@ EXPECTED = {
     "APIConnectionError",
     "APITimeoutError",
     "ResponseDecodeError",
+    "ResponseTooLargeError",
     "SendOutcomeUnknownError",
     "MembersResultsExpiredError",
     # models
