@@ -5,7 +5,10 @@ download (which must never trust the type a host sends)."""
 from __future__ import annotations
 
 #: Enough of a file's start to recognise every format below.
-SNIFF_BYTES = 16
+SNIFF_BYTES = 18
+
+#: The sizes of the BMP info headers that exist (BITMAPCOREHEADER to V5).
+_DIB_HEADER_SIZES = frozenset({12, 16, 40, 52, 56, 64, 108, 124})
 
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif")
 _VIDEO_BRANDS = {b"qt  ": "video/quicktime", b"3gp4": "video/3gpp", b"3gp5": "video/3gpp"}
@@ -21,8 +24,9 @@ def sniff_image(head: bytes) -> str | None:
         return "gif"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
-    # "BM", a size, then four reserved zero bytes: not a text that starts "BM".
-    if head[:2] == b"BM" and head[6:10] == b"\x00\x00\x00\x00":
+    # "BM" and a known DIB header size: not a text that starts "BM" (the
+    # reserved bytes between them may hold anything).
+    if head[:2] == b"BM" and int.from_bytes(head[14:18], "little") in _DIB_HEADER_SIZES:
         return "bmp"
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return "tiff"
