@@ -10,14 +10,15 @@ from typing import Any
 async def read_capped_body(
     receive: Callable[[], Awaitable[Mapping[str, Any]]], limit: int
 ) -> bytes | None:
-    """The whole body, or None as soon as it passes ``limit`` bytes (the
-    rest is not read: a body that large is refused, never cut short)."""
+    """The whole body, or None: as soon as it passes ``limit`` bytes (the
+    rest is not read), or when the client goes away before sending all of it.
+    A body is refused rather than handled cut short."""
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            return None
         chunk: bytes = message.get("body", b"")
         size += len(chunk)
         if size > limit:

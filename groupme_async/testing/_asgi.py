@@ -44,7 +44,8 @@ async def read_body(receive: Receive) -> bytes:
     """The whole request body; :class:`HTTPError` 413 past :data:`MAX_BODY_BYTES`."""
     body = await read_capped_body(receive, MAX_BODY_BYTES)
     if body is None:
-        # Cut short, it would be taken for the whole upload.
+        # Too large, or the client left mid-body: never stored cut short (the
+        # answer to a client that left goes nowhere).
         raise HTTPError(413, "Request Entity Too Large")
     return body
 
