@@ -22,7 +22,7 @@ from groupme_async import (
 from groupme_async._convert import structure
 
 from . import content_examples as ex
-from .test_models import _assert_json, _walk
+from .test_models import check_frozen_without_lists, check_round_trip
 
 DECODED: list[tuple[str, Any, type[Any]]] = [
     ("liked message", ex.LIKED, LikedMessage),
@@ -37,21 +37,14 @@ DECODED: list[tuple[str, Any, type[Any]]] = [
 
 @pytest.mark.parametrize(("name", "raw", "cls"), DECODED, ids=[d[0] for d in DECODED])
 def test_decoded_models_hold_no_list_and_are_frozen(name: str, raw: Any, cls: type[Any]) -> None:
-    model = structure(copy.deepcopy(raw), cls, name)
-    assert _walk(model) == []
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        model.__setattr__(attrs.fields(cls)[0].name, None)
+    check_frozen_without_lists(name, raw, cls)
 
 
 @pytest.mark.parametrize(("name", "raw", "cls"), DECODED, ids=[d[0] for d in DECODED])
 def test_to_dict_gives_back_groupme_json_that_decodes_to_the_same(
     name: str, raw: Any, cls: type[Any]
 ) -> None:
-    model = structure(copy.deepcopy(raw), cls, name)
-    data = model.to_dict()
-    _assert_json(data)
-    again = structure(data, cls, name)
-    assert attrs.asdict(again, recurse=True) == attrs.asdict(model, recurse=True)
+    check_round_trip(name, raw, cls)
 
 
 def test_polls_nest_under_data_again_and_events_keep_their_iso_times() -> None:
