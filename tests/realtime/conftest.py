@@ -10,7 +10,7 @@ from typing import Any
 import anyio
 import httpx
 
-from groupme_async import AsyncGroupMe, Message
+from groupme_async import AsyncGroupMe, Message, RealtimeStream
 from groupme_async.realtime import MessageCreated, RealtimeEvent
 from groupme_async.testing import FAKE_BASE_URL, SANDBOX_TOKEN, FakeConversation, FakeGroupMe
 
@@ -74,6 +74,19 @@ class Collector:
             while len(self.messages) < count and self.error is None:
                 assert clock.now <= limit, f"only {len(self.messages)} of {count} messages came"
                 await clock.sleep(1)
+
+
+@contextlib.asynccontextmanager
+async def collecting(
+    gm: AsyncGroupMe, **connect: Any
+) -> AsyncIterator[tuple[RealtimeStream, Collector]]:
+    """``gm.realtime.connect(**connect)``, read by a :class:`Collector` in a
+    task for as long as the block runs (cancelled when it ends)."""
+    collector = Collector()
+    async with gm.realtime.connect(**connect) as stream, anyio.create_task_group() as tg:
+        tg.start_soon(collector.run, stream)
+        yield stream, collector
+        tg.cancel_scope.cancel()
 
 
 def sent_id(message: dict[str, Any] | Message) -> str:

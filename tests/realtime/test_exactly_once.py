@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from groupme_async.testing import FakeConversation, FakeGroupMe
 
-from .conftest import Collector, key_of, sent_id, world
+from .conftest import Collector, collecting, key_of, sent_id, world
 
 TRANSPORTS = ["websocket", "long-polling"]
 
@@ -41,12 +41,10 @@ async def test_every_message_once_in_order_while_the_push_server_keeps_restartin
     async with world() as (fake, gm, clock):
         conversations = fake.conversations()
         expected: dict[str, list[str]] = defaultdict(list)
-        collector = Collector()
         async with (
-            gm.realtime.connect(transport=transport) as stream,
+            collecting(gm, transport=transport) as (stream, collector),
             anyio.create_task_group() as tg,
         ):
-            tg.start_soon(collector.run, stream)
 
             async def poster() -> None:
                 for i in range(48):
@@ -95,12 +93,7 @@ def test_exactly_once_over_random_interleavings(ops: list[str], transport: str, 
             groups = [c for c in conversations if c.kind == "group"]
             dms = [c for c in conversations if c.kind == "direct"]
             expected: dict[str, list[str]] = defaultdict(list)
-            collector = Collector()
-            async with (
-                gm.realtime.connect(transport=transport) as stream,
-                anyio.create_task_group() as tg,
-            ):
-                tg.start_soon(collector.run, stream)
+            async with collecting(gm, transport=transport) as (stream, collector):
                 for n, op in enumerate(ops):
                     target = (groups if op == "post_group" else dms)[n % 2]
                     if op in ("post_group", "post_dm", "send", "silence"):
@@ -125,7 +118,6 @@ def test_exactly_once_over_random_interleavings(ops: list[str], transport: str, 
                 total = sum(len(v) for v in expected.values())
                 await collector.wait_for(total, clock)
                 await clock.sleep(100)
-                tg.cancel_scope.cancel()
             assert collector.error is None
             _check(expected, collector)
             if "silence" in ops:

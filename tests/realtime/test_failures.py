@@ -13,7 +13,7 @@ import trio.testing
 from groupme_async import APIConnectionError, AsyncGroupMe, RetryPolicy
 from groupme_async.testing import FAKE_BASE_URL, SANDBOX_TOKEN, FakeGroupMe
 
-from .conftest import Collector, PushOutage, RefuseWebsockets, world
+from .conftest import PushOutage, RefuseWebsockets, collecting, world
 from .simclock import SimClock
 
 TRANSPORTS = ["websocket", "long-polling"]
@@ -26,12 +26,7 @@ def _group(fake: FakeGroupMe) -> str:
 @pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_a_silent_socket_is_noticed_and_replaced_by_a_new_handshake(transport: str) -> None:
     async with world() as (fake, gm, clock):
-        collector = Collector()
-        async with (
-            gm.realtime.connect(transport=transport) as stream,
-            anyio.create_task_group() as tg,
-        ):
-            tg.start_soon(collector.run, stream)
+        async with collecting(gm, transport=transport) as (stream, collector):
             fake.post("group", _group(fake), "before")
             await collector.wait_for(1, clock)
             first = stream.client_id
@@ -40,7 +35,6 @@ async def test_a_silent_socket_is_noticed_and_replaced_by_a_new_handshake(transp
             fake.post("group", _group(fake), "during")  # lost by push
             await collector.wait_for(2, clock)
             fake.push_silent = False
-            tg.cancel_scope.cancel()
         assert [m.message.text for m in collector.messages] == ["before", "during"]
         assert collector.messages[1].from_gap_fill
         # Noticed after two missed pings (60 s), not before, and not much later.
@@ -51,12 +45,7 @@ async def test_a_silent_socket_is_noticed_and_replaced_by_a_new_handshake(transp
 
 async def test_unknown_client_starts_over_with_a_new_client_id() -> None:
     async with world() as (fake, gm, clock):
-        collector = Collector()
-        async with (
-            gm.realtime.connect(transport="long-polling") as stream,
-            anyio.create_task_group() as tg,
-        ):
-            tg.start_soon(collector.run, stream)
+        async with collecting(gm, transport="long-polling") as (stream, collector):
             await clock.sleep(1)  # connected, a /meta/connect held
             # The client waits 100 s before its next connect; the server forgets it then.
             fake.advise_push("retry", interval=100_000)
@@ -66,7 +55,6 @@ async def test_unknown_client_starts_over_with_a_new_client_id() -> None:
             fake.drop_push_clients()
             fake.post("group", _group(fake), "two")
             await collector.wait_for(2, clock)
-            tg.cancel_scope.cancel()
         assert fake.push_stats.unknown_clients >= 1
         assert stream.client_id not in (None, first)
         assert [m.message.text for m in collector.messages] == ["one", "two"]
@@ -75,12 +63,7 @@ async def test_unknown_client_starts_over_with_a_new_client_id() -> None:
 @pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_advice_handshake_makes_a_new_handshake(transport: str) -> None:
     async with world() as (fake, gm, clock):
-        collector = Collector()
-        async with (
-            gm.realtime.connect(transport=transport) as stream,
-            anyio.create_task_group() as tg,
-        ):
-            tg.start_soon(collector.run, stream)
+        async with collecting(gm, transport=transport) as (stream, collector):
             await clock.sleep(1)
             first = stream.client_id
             handshakes = fake.push_stats.handshakes
@@ -88,7 +71,6 @@ async def test_advice_handshake_makes_a_new_handshake(transport: str) -> None:
             await clock.sleep(45)  # the held connect answers at 30 s, with the advice
             fake.post("group", _group(fake), "after")
             await collector.wait_for(1, clock)
-            tg.cancel_scope.cancel()
         assert fake.push_stats.handshakes == handshakes + 1
         assert stream.client_id != first
 
@@ -138,12 +120,9 @@ async def test_auto_falls_back_to_long_polling_when_the_websocket_is_refused() -
         return holder[0]
 
     async with world(transport=refusing) as (fake, gm, clock):
-        collector = Collector()
-        async with gm.realtime.connect() as stream, anyio.create_task_group() as tg:
-            tg.start_soon(collector.run, stream)
+        async with collecting(gm) as (stream, collector):
             fake.post("group", _group(fake), "hi")
             await collector.wait_for(1, clock)
-            tg.cancel_scope.cancel()
         assert stream.transport_in_use == "long-polling"
         assert holder[0].refused == 1
 

@@ -21,7 +21,7 @@ from groupme_async.realtime import (
 )
 from groupme_async.testing import FakeConversation, FakeGroupMe
 
-from .conftest import Collector, world
+from .conftest import Collector, collecting, world
 from .simclock import SimClock
 
 TRANSPORTS = ["websocket", "long-polling"]
@@ -49,14 +49,11 @@ async def listening(gm: AsyncGroupMe, clock: SimClock, **options: Any) -> AsyncI
     """A stream's events, collected from once its subscriptions are made (a
     push before then is lost on GroupMe too: only messages come back, by gap
     fill)."""
-    collector = Collector()
-    async with gm.realtime.connect(**options) as stream, anyio.create_task_group() as tg:
-        tg.start_soon(collector.run, stream)
+    async with collecting(gm, **options) as (stream, collector):
         with anyio.fail_after(60):
             while stream.transport_in_use is None:
                 await clock.sleep(0.1)
         yield collector
-        tg.cancel_scope.cancel()
 
 
 async def quiet(collector: Collector, clock: SimClock) -> list[RealtimeEvent]:
