@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -489,6 +490,12 @@ async def check_case(case: Case, where: str, make_client: Callable[..., AsyncGro
     assert case.check(result), f"unexpected result type {type(result).__name__}"
 
 
+def uncovered(wanted: set[tuple[str, str, str]], cases: list[Case]) -> list[tuple[str, str, str]]:
+    """The ``(method, family, path with ids as ':')`` rows no case calls."""
+    covered = {(c.method, c.family, re.sub(r"[0-9+]+", ":", c.path)) for c in cases}
+    return sorted(wanted - covered)
+
+
 def test_every_listed_endpoint_is_covered() -> None:
     wanted = {
         ("GET", "v3", "/chats"),
@@ -517,10 +524,7 @@ def test_every_listed_endpoint_is_covered() -> None:
         ("GET", "v3", "/groups"),
         ("GET", "v3", "/groups/:"),
     }
-    import re
-
-    covered = {(c.method, c.family, re.sub(r"[0-9+]+", ":", c.path)) for c in CASES}
-    assert wanted <= covered, sorted(wanted - covered)
+    assert not uncovered(wanted, CASES)
 
 
 async def test_update_profile_defaults_to_my_id(gm: AsyncGroupMe) -> None:
