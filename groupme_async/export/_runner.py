@@ -75,19 +75,26 @@ class ExportSummary:
 
 
 class ExportProgress(Protocol):
-    """Receives progress events; the CLI draws them with rich."""
+    """Receives progress events; the CLI draws them with rich.
+
+    Any object with these four methods will do.  A subclass of this class
+    may define only the events it watches: the others do nothing."""
 
     def discovered(self, conversations: Sequence[Conversation]) -> None:
         """The conversations this run will archive, in order."""
+        return None
 
     def started(self, conversation: Conversation, stored: int) -> None:
         """Work on ``conversation`` began; ``stored`` messages were already archived."""
+        return None
 
     def advanced(self, conversation: Conversation, messages: int) -> None:
         """A page of ``messages`` was written for ``conversation``."""
+        return None
 
     def finished(self, result: ConversationResult) -> None:
         """A conversation is done (complete, interrupted or failed)."""
+        return None
 
 
 class ExportPace(Protocol):
@@ -103,18 +110,8 @@ class ExportPace(Protocol):
 _PACE_EVERY = 0.5
 
 
-class _NoProgress:
-    def discovered(self, conversations: Sequence[Conversation]) -> None:
-        pass
-
-    def started(self, conversation: Conversation, stored: int) -> None:
-        pass
-
-    def advanced(self, conversation: Conversation, messages: int) -> None:
-        pass
-
-    def finished(self, result: ConversationResult) -> None:
-        pass
+class _NoProgress(ExportProgress):
+    """Ignores every event (the protocol's own methods do nothing)."""
 
 
 def open_sink(

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from groupme_async import AdaptiveRateLimiter, AsyncGroupMe, RetryPolicy
-from groupme_async.export import Conversation, ConversationResult
+from groupme_async.export import ExportProgress
 from groupme_async.testing import FAKE_BASE_URL, FakeGroupMe
 
 from ..clock import VirtualClock
@@ -28,20 +27,8 @@ __all__ = [
 ]
 
 
-class QuietProgress:
+class QuietProgress(ExportProgress):
     """An ExportProgress that ignores everything: tests override what they watch."""
-
-    def discovered(self, conversations: Sequence[Conversation]) -> None:
-        pass
-
-    def started(self, conversation: Conversation, stored: int) -> None:
-        pass
-
-    def advanced(self, conversation: Conversation, messages: int) -> None:
-        pass
-
-    def finished(self, result: ConversationResult) -> None:
-        pass
 
 
 def make_fake(clock: VirtualClock, **kwargs: Any) -> FakeGroupMe:
