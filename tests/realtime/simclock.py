@@ -48,9 +48,10 @@ class SimClock:
     async def settle(self) -> None:
         for _ in range(SETTLE_STEPS):
             await anyio.lowlevel.checkpoint()
-        # Work handed to a thread (the export's disk writes) is not a task
-        # that checkpoints: time must not jump while it runs, or a loaded
-        # machine would make the same run take longer in virtual time.
+        # Work handed to a thread of the default pool (the export's disk
+        # writes) is not a task that checkpoints: time must not jump while it
+        # runs, or a loaded machine would make the same run take longer in
+        # virtual time.
         # (A thread that itself waits on virtual time is let be after
         # THREAD_PATIENCE real seconds.)
         threads = anyio.to_thread.current_default_thread_limiter()
